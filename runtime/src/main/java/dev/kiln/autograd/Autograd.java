@@ -1,0 +1,214 @@
+package dev.kiln.autograd;
+
+import dev.kiln.tensor.Shapes;
+import dev.kiln.tensor.Tensor;
+import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * Reverse-mode differentiation over the recorded graph, as in the seed lecture: each node sums
+ * the partial adjoints it receives and passes its own on, in reverse topological order. The walk
+ * is iterative (an explicit stack and a ready queue), so a graph of a million nodes does not
+ * overflow the Java stack.
+ */
+public final class Autograd {
+    private Autograd() {}
+
+    /** Whether an op on these inputs should record a node: recording is on and some input needs a gradient. */
+    public static boolean needsGrad(Tensor a) {
+        return GradMode.isEnabled() && a.requiresGrad();
+    }
+
+    /** Whether an op on these inputs should record a node. */
+    public static boolean needsGrad(Tensor a, Tensor b) {
+        return GradMode.isEnabled() && (a.requiresGrad() || b.requiresGrad());
+    }
+
+    /** Whether an op on these inputs should record a node. */
+    public static boolean needsGrad(Tensor... inputs) {
+        if (!GradMode.isEnabled()) {
+            return false;
+        }
+        for (Tensor t : inputs) {
+            if (t != null && t.requiresGrad()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Attaches {@code node} as the producer of {@code out}, checking it for NaN in anomaly mode; returns out. */
+    public static Tensor record(Tensor out, Node node) {
+        out.setGradFn(node);
+        if (AnomalyMode.isEnabled()) {
+            AnomalyMode.checkForward(node.name(), out);
+        }
+        return out;
+    }
+
+    /** The node that adds incoming gradients into a leaf's {@code grad}. */
+    public static Node accumulatorFor(Tensor leaf) {
+        return new AccumulateGrad(leaf);
+    }
+
+    /** Back-propagates from {@code root}, accumulating into the {@code grad} of every leaf that requires one. */
+    public static void backward(Tensor root, Tensor gradOutput, boolean retainGraph, boolean createGraph) {
+        Node start = startNode("backward", root);
+        run(start, seed("backward", root, gradOutput), retainGraph, createGraph, null);
+    }
+
+    /**
+     * The gradients of {@code output} with respect to {@code inputs}, without touching any
+     * {@code grad} field (like {@code torch.autograd.grad}); an input the output does not depend
+     * on gets a zero gradient.
+     */
+    public static Tensor[] grad(Tensor output, Tensor[] inputs, Tensor gradOutput, boolean createGraph) {
+        Node start = startNode("grad", output);
+        Map<Node, Tensor> captured = new IdentityHashMap<>();
+        for (Tensor in : inputs) {
+            if (!in.requiresGrad()) {
+                throw new IllegalArgumentException("grad: an input of shape " + Shapes.str(in.shape())
+                        + " does not require grad, so no gradient flows to it");
+            }
+            captured.put(target(in), null);
+        }
+        run(start, seed("grad", output, gradOutput), createGraph, createGraph, captured);
+        Tensor[] result = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            Tensor g = captured.get(target(inputs[i]));
+            result[i] = g != null ? g : Tensor.zeros(inputs[i].dtype(), inputs[i].shape());
+        }
+        return result;
+    }
+
+    private static Node target(Tensor t) {
+        return t.gradFn() != null ? t.gradFn() : t.gradAccumulator();
+    }
+
+    private static Node startNode(String op, Tensor root) {
+        if (!root.requiresGrad()) {
+            throw new IllegalStateException(op + ": the tensor of shape " + Shapes.str(root.shape())
+                    + " does not require grad and has no grad function: no input it depends on requires grad, "
+                    + "or it was computed under GradMode.noGrad()");
+        }
+        return target(root);
+    }
+
+    private static Tensor seed(String op, Tensor root, Tensor gradOutput) {
+        if (gradOutput == null) {
+            if (root.numel() != 1) {
+                throw new IllegalArgumentException(op + ": a gradient can be created implicitly only for a "
+                        + "one-element output; this output has shape " + Shapes.str(root.shape())
+                        + ", so pass backward(gradOutput)");
+            }
+            return Tensor.ones(root.dtype(), root.shape());
+        }
+        if (!gradOutput.hasShape(root.shape())) {
+            throw new IllegalArgumentException(op + ": gradOutput of shape " + Shapes.str(gradOutput.shape())
+                    + " does not match the output's shape " + Shapes.str(root.shape()));
+        }
+        return gradOutput;
+    }
+
+    /**
+     * The engine. {@code captured}, when given, maps target nodes to the gradient they receive;
+     * those nodes are not executed and no leaf accumulates.
+     */
+    private static void run(Node start, Tensor seed, boolean retainGraph, boolean createGraph,
+            Map<Node, Tensor> captured) {
+        Map<Node, int[]> dependencies = countDependencies(start);
+        Map<Node, Tensor> pending = new IdentityHashMap<>();
+        pending.put(start, seed);
+        ArrayDeque<Node> ready = new ArrayDeque<>();
+        ready.push(start);
+        try (GradMode.Scope ignored = GradMode.set(createGraph)) {
+            while (!ready.isEmpty()) {
+                Node node = ready.pop();
+                Tensor grad = pending.remove(node);
+                if (captured != null && captured.containsKey(node)) {
+                    captured.put(node, grad);
+                    if (node instanceof AccumulateGrad) {
+                        continue;
+                    }
+                }
+                if (node instanceof AccumulateGrad acc) {
+                    if (captured == null && grad != null) {
+                        acc.accumulate(grad, createGraph);
+                    }
+                    continue;
+                }
+                Tensor[] inputGrads = grad == null ? null : node.backward(grad);
+                if (inputGrads != null && AnomalyMode.isEnabled()) {
+                    AnomalyMode.checkBackward(node.name(), inputGrads);
+                }
+                Node[] next = node.next();
+                for (int i = 0; i < next.length; i++) {
+                    Node child = next[i];
+                    if (child == null) {
+                        continue;
+                    }
+                    Tensor g = inputGrads == null ? null : inputGrads[i];
+                    if (g != null) {
+                        pending.merge(child, g, Tensor::add);
+                    }
+                    if (--dependencies.get(child)[0] == 0) {
+                        ready.push(child);
+                    }
+                }
+                if (!retainGraph) {
+                    node.releaseSaved();
+                }
+            }
+        }
+    }
+
+    /** How many edges lead into each node reachable from {@code start} (an iterative depth-first walk). */
+    private static Map<Node, int[]> countDependencies(Node start) {
+        Map<Node, int[]> deps = new IdentityHashMap<>();
+        ArrayDeque<Node> stack = new ArrayDeque<>();
+        deps.put(start, new int[1]);
+        stack.push(start);
+        while (!stack.isEmpty()) {
+            Node node = stack.pop();
+            for (Node child : node.next()) {
+                if (child == null) {
+                    continue;
+                }
+                int[] count = deps.get(child);
+                if (count == null) {
+                    deps.put(child, new int[] {1});
+                    stack.push(child);
+                } else {
+                    count[0]++;
+                }
+            }
+        }
+        return deps;
+    }
+
+    /** Adds incoming gradients into a leaf's {@code grad}; never in place, so a gradient tensor may be shared. */
+    static final class AccumulateGrad extends Node {
+        private final Tensor leaf;
+
+        AccumulateGrad(Tensor leaf) {
+            super("accumulateGrad");
+            this.leaf = leaf;
+        }
+
+        void accumulate(Tensor grad, boolean createGraph) {
+            Tensor g = createGraph ? grad : grad.detach();
+            if (!g.hasShape(leaf.shape())) {
+                throw new IllegalStateException("backward: gradient of shape " + Shapes.str(g.shape())
+                        + " reached a leaf of shape " + Shapes.str(leaf.shape()) + " (a bug in an op's backward)");
+            }
+            Tensor previous = leaf.grad();
+            leaf.setGrad(previous == null ? g : previous.add(g));
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor gradOutput) {
+            throw new UnsupportedOperationException("accumulateGrad is a sink");
+        }
+    }
+}

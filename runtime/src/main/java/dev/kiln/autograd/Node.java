@@ -1,0 +1,64 @@
+package dev.kiln.autograd;
+
+import dev.kiln.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One recorded op in the autograd graph: it knows where each input's gradient goes and how to
+ * turn the gradient of its output into gradients of its inputs. Ops define their node next to
+ * their forward, as an anonymous subclass, with the backward written in differentiable tensor
+ * ops, so that a backward recorded with {@code createGraph} can itself be differentiated.
+ */
+public abstract class Node {
+    private final String name;
+    private final Node[] next;
+    private final List<SavedTensor> saved = new ArrayList<>(2);
+
+    /** A node for op {@code name} applied to {@code inputs} (inputs that need no gradient get none). */
+    protected Node(String name, Tensor... inputs) {
+        this.name = name;
+        this.next = new Node[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            Tensor in = inputs[i];
+            if (in != null && in.requiresGrad()) {
+                next[i] = in.gradFn() != null ? in.gradFn() : in.gradAccumulator();
+            }
+        }
+    }
+
+    /** The op's name, used in error messages and anomaly reports. */
+    public String name() {
+        return name;
+    }
+
+    /** Whether input {@code i} needs a gradient: backward may skip computing the others. */
+    protected final boolean needsGrad(int i) {
+        return next[i] != null;
+    }
+
+    /** Keeps {@code t} for backward, guarded against in-place modification. */
+    protected final SavedTensor save(Tensor t) {
+        SavedTensor s = new SavedTensor(name, t);
+        saved.add(s);
+        return s;
+    }
+
+    /** Gradients of the inputs, in input order (null where an input needs none), from the output's gradient. */
+    protected abstract Tensor[] backward(Tensor gradOutput);
+
+    Node[] next() {
+        return next;
+    }
+
+    void releaseSaved() {
+        for (SavedTensor s : saved) {
+            s.release();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + "Backward";
+    }
+}

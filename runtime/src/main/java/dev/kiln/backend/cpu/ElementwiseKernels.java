@@ -1,0 +1,236 @@
+package dev.kiln.backend.cpu;
+
+import dev.kiln.backend.BinaryOp;
+import dev.kiln.backend.UnaryOp;
+
+/**
+ * Inner loops of the element-wise primitives over one row: unit-stride float32 rows get plain
+ * indexed loops that C2 vectorizes (the op is chosen outside the loop); other strides and dtypes go
+ * through the scalar functions {@link #apply(UnaryOp, double)} and {@link #apply(BinaryOp, double, double)}.
+ */
+final class ElementwiseKernels {
+    private ElementwiseKernels() {}
+
+    // ------------------------------------------------------------ scalar definitions (the reference)
+
+    static double apply(UnaryOp op, double x) {
+        return switch (op) {
+            case NEG -> -x;
+            case EXP -> Math.exp(x);
+            case LOG -> Math.log(x);
+            case SQRT -> Math.sqrt(x);
+            case ABS -> Math.abs(x);
+            case SIGN -> Math.signum(x);
+            case RELU -> Math.max(x, 0);
+            case SIGMOID -> MathFunctions.sigmoid(x);
+            case TANH -> Math.tanh(x);
+            case GELU -> MathFunctions.gelu(x);
+            case ERF -> MathFunctions.erf(x);
+            case RECIPROCAL -> 1 / x;
+            case SQUARE -> x * x;
+        };
+    }
+
+    static double apply(BinaryOp op, double a, double b) {
+        return switch (op) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case POW -> Math.pow(a, b);
+            case MAX -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.max(a, b);
+            case MIN -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.min(a, b);
+            case EQ -> a == b ? 1 : 0;
+            case NE -> a != b ? 1 : 0;
+            case LT -> a < b ? 1 : 0;
+            case LE -> a <= b ? 1 : 0;
+            case GT -> a > b ? 1 : 0;
+            case GE -> a >= b ? 1 : 0;
+        };
+    }
+
+    /** Integer arithmetic stays exact in long; division and pow go through double. */
+    static long applyLong(BinaryOp op, long a, long b) {
+        return switch (op) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case MAX -> Math.max(a, b);
+            case MIN -> Math.min(a, b);
+            case EQ -> a == b ? 1 : 0;
+            case NE -> a != b ? 1 : 0;
+            case LT -> a < b ? 1 : 0;
+            case LE -> a <= b ? 1 : 0;
+            case GT -> a > b ? 1 : 0;
+            case GE -> a >= b ? 1 : 0;
+            case DIV, POW -> (long) apply(op, a, b);
+        };
+    }
+
+    // ------------------------------------------------------------ float32 rows
+
+    static void unary(UnaryOp op, float[] x, int xo, int xs, float[] o, int oo, int n) {
+        if (xs != 1) {
+            for (int i = 0; i < n; i++) {
+                o[oo + i] = (float) apply(op, x[xo + i * xs]);
+            }
+            return;
+        }
+        switch (op) {
+            case NEG -> {
+                for (int i = 0; i < n; i++) {
+                    o[oo + i] = -x[xo + i];
+                }
+            }
+            case RELU -> {
+                for (int i = 0; i < n; i++) {
+                    o[oo + i] = Math.max(x[xo + i], 0f);
+                }
+            }
+            case ABS -> {
+                for (int i = 0; i < n; i++) {
+                    o[oo + i] = Math.abs(x[xo + i]);
+                }
+            }
+            case SQRT -> {
+                for (int i = 0; i < n; i++) {
+                    o[oo + i] = (float) Math.sqrt(x[xo + i]);
+                }
+            }
+            case SQUARE -> {
+                for (int i = 0; i < n; i++) {
+                    float v = x[xo + i];
+                    o[oo + i] = v * v;
+                }
+            }
+            case RECIPROCAL -> {
+                for (int i = 0; i < n; i++) {
+                    o[oo + i] = 1f / x[xo + i];
+                }
+            }
+            case EXP -> {
+                for (int i = 0; i < n; i++) {
+                    o[oo + i] = (float) Math.exp(x[xo + i]);
+                }
+            }
+            case LOG -> {
+                for (int i = 0; i < n; i++) {
+                    o[oo + i] = (float) Math.log(x[xo + i]);
+                }
+            }
+            default -> {
+                for (int i = 0; i < n; i++) {
+                    o[oo + i] = (float) apply(op, x[xo + i]);
+                }
+            }
+        }
+    }
+
+    static void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo, int n) {
+        if (as == 1 && bs == 1) {
+            switch (op) {
+                case ADD -> {
+                    for (int i = 0; i < n; i++) {
+                        o[oo + i] = a[ao + i] + b[bo + i];
+                    }
+                }
+                case SUB -> {
+                    for (int i = 0; i < n; i++) {
+                        o[oo + i] = a[ao + i] - b[bo + i];
+                    }
+                }
+                case MUL -> {
+                    for (int i = 0; i < n; i++) {
+                        o[oo + i] = a[ao + i] * b[bo + i];
+                    }
+                }
+                case DIV -> {
+                    for (int i = 0; i < n; i++) {
+                        o[oo + i] = a[ao + i] / b[bo + i];
+                    }
+                }
+                default -> generic(op, a, ao, as, b, bo, bs, o, oo, n);
+            }
+        } else if (as == 1 && bs == 0) {
+            float s = b[bo];
+            switch (op) {
+                case ADD -> {
+                    for (int i = 0; i < n; i++) {
+                        o[oo + i] = a[ao + i] + s;
+                    }
+                }
+                case SUB -> {
+                    for (int i = 0; i < n; i++) {
+                        o[oo + i] = a[ao + i] - s;
+                    }
+                }
+                case MUL -> {
+                    for (int i = 0; i < n; i++) {
+                        o[oo + i] = a[ao + i] * s;
+                    }
+                }
+                case DIV -> {
+                    for (int i = 0; i < n; i++) {
+                        o[oo + i] = a[ao + i] / s;
+                    }
+                }
+                case GT -> {
+                    for (int i = 0; i < n; i++) {
+                        o[oo + i] = a[ao + i] > s ? 1f : 0f;
+                    }
+                }
+                default -> generic(op, a, ao, as, b, bo, bs, o, oo, n);
+            }
+        } else if (as == 0 && bs == 1) {
+            float s = a[ao];
+            switch (op) {
+                case ADD -> {
+                    for (int i = 0; i < n; i++) {
+                        o[oo + i] = s + b[bo + i];
+                    }
+                }
+                case SUB -> {
+                    for (int i = 0; i < n; i++) {
+                        o[oo + i] = s - b[bo + i];
+                    }
+                }
+                case MUL -> {
+                    for (int i = 0; i < n; i++) {
+                        o[oo + i] = s * b[bo + i];
+                    }
+                }
+                default -> generic(op, a, ao, as, b, bo, bs, o, oo, n);
+            }
+        } else {
+            generic(op, a, ao, as, b, bo, bs, o, oo, n);
+        }
+    }
+
+    private static void generic(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo,
+            int n) {
+        for (int i = 0; i < n; i++) {
+            o[oo + i] = (float) apply(op, a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    // ------------------------------------------------------------ float64 rows (gradient checks: exact, not fast)
+
+    static void unary(UnaryOp op, double[] x, int xo, int xs, double[] o, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            o[oo + i] = apply(op, x[xo + i * xs]);
+        }
+    }
+
+    static void binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] o, int oo,
+            int n) {
+        if (as == 1 && bs == 1 && op == BinaryOp.ADD) {
+            for (int i = 0; i < n; i++) {
+                o[oo + i] = a[ao + i] + b[bo + i];
+            }
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            o[oo + i] = apply(op, a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.kiln.ops;
+
+import dev.kiln.autograd.Autograd;
+import dev.kiln.autograd.Node;
+import dev.kiln.autograd.SavedTensor;
+import dev.kiln.backend.BinaryOp;
+import dev.kiln.backend.UnaryOp;
+import dev.kiln.tensor.Tensor;
+
+/** Element-wise functions of one tensor (math and activations), each with its backward. */
+final class Elementwise {
+    private Elementwise() {}
+
+    static Tensor neg(Tensor x) {
+        Tensor out = Kernels.unary(UnaryOp.NEG, x);
+        if (Autograd.needsGrad(x)) {
+            Autograd.record(out, new Node("neg", x) {
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    return new Tensor[] {g.neg()};
+                }
+            });
+        }
+        return out;
+    }
+
+    static Tensor exp(Tensor x) {
+        Tensor out = Kernels.unary(UnaryOp.EXP, x);
+        if (Autograd.needsGrad(x)) {
+            Autograd.record(out, new Node("exp", x) {
+                final SavedTensor savedOut = save(out);
+
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    return new Tensor[] {g.mul(savedOut.get())};
+                }
+            });
+        }
+        return out;
+    }
+
+    static Tensor log(Tensor x) {
+        Tensor out = Kernels.unary(UnaryOp.LOG, x);
+        if (Autograd.needsGrad(x)) {
+            Autograd.record(out, new Node("log", x) {
+                final SavedTensor savedX = save(x);
+
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    return new Tensor[] {g.div(savedX.get())};
+                }
+            });
+        }
+        return out;
+    }
+
+    static Tensor sqrt(Tensor x) {
+        Tensor out = Kernels.unary(UnaryOp.SQRT, x);
+        if (Autograd.needsGrad(x)) {
+            Autograd.record(out, new Node("sqrt", x) {
+                final SavedTensor savedOut = save(out);
+
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    return new Tensor[] {g.div(savedOut.get().mul(2))};
+                }
+            });
+        }
+        return out;
+    }
+
+    static Tensor square(Tensor x) {
+        Tensor out = Kernels.unary(UnaryOp.SQUARE, x);
+        if (Autograd.needsGrad(x)) {
+            Autograd.record(out, new Node("square", x) {
+                final SavedTensor savedX = save(x);
+
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    return new Tensor[] {g.mul(savedX.get()).mul(2)};
+                }
+            });
+        }
+        return out;
+    }
+
+    static Tensor abs(Tensor x) {
+        Tensor out = Kernels.unary(UnaryOp.ABS, x);
+        if (Autograd.needsGrad(x)) {
+            Autograd.record(out, new Node("abs", x) {
+                final SavedTensor savedX = save(x);
+
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    return new Tensor[] {g.mul(Kernels.unary(UnaryOp.SIGN, savedX.get().detach()))};
+                }
+            });
+        }
+        return out;
+    }
+
+    static Tensor relu(Tensor x) {
+        Tensor out = Kernels.unary(UnaryOp.RELU, x);
+        if (Autograd.needsGrad(x)) {
+            Autograd.record(out, new Node("relu", x) {
+                // The output suffices: x > 0 exactly where relu(x) > 0.
+                final SavedTensor savedOut = save(out);
+
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    return new Tensor[] {g.mul(positive(savedOut.get()))};
+                }
+            });
+        }
+        return out;
+    }
+
+    /** 1 where x &gt; 0, else 0, outside the graph (a step function has no useful derivative). */
+    static Tensor positive(Tensor x) {
+        return Kernels.binaryScalar(BinaryOp.GT, x.detach(), 0);
+    }
+
+    static Tensor sigmoid(Tensor x) {
+        Tensor out = Kernels.unary(UnaryOp.SIGMOID, x);
+        if (Autograd.needsGrad(x)) {
+            Autograd.record(out, new Node("sigmoid", x) {
+                final SavedTensor savedOut = save(out);
+
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    Tensor y = savedOut.get();
+                    return new Tensor[] {g.mul(y.mul(Arithmetic.rsubScalar(1, y)))};
+                }
+            });
+        }
+        return out;
+    }
+
+    static Tensor tanh(Tensor x) {
+        Tensor out = Kernels.unary(UnaryOp.TANH, x);
+        if (Autograd.needsGrad(x)) {
+            Autograd.record(out, new Node("tanh", x) {
+                final SavedTensor savedOut = save(out);
+
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    Tensor y = savedOut.get();
+                    return new Tensor[] {g.mul(Arithmetic.rsubScalar(1, y.mul(y)))};
+                }
+            });
+        }
+        return out;
+    }
+
+    /** The exact (erf) GELU, PyTorch's default: x * Phi(x). */
+    static Tensor gelu(Tensor x) {
+        Tensor out = Kernels.unary(UnaryOp.GELU, x);
+        if (Autograd.needsGrad(x)) {
+            Autograd.record(out, new Node("gelu", x) {
+                final SavedTensor savedX = save(x);
+
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    Tensor xv = savedX.get();
+                    // d/dx x Phi(x) = Phi(x) + x phi(x)
+                    Tensor cdf = erf(xv.mul(Math.sqrt(0.5))).add(1).mul(0.5);
+                    Tensor pdf = xv.mul(xv).mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
+                    return new Tensor[] {g.mul(cdf.add(xv.mul(pdf)))};
+                }
+            });
+        }
+        return out;
+    }
+
+    static Tensor erf(Tensor x) {
+        Tensor out = Kernels.unary(UnaryOp.ERF, x);
+        if (Autograd.needsGrad(x)) {
+            Autograd.record(out, new Node("erf", x) {
+                final SavedTensor savedX = save(x);
+
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    Tensor xv = savedX.get();
+                    return new Tensor[] {g.mul(xv.mul(xv).neg().exp().mul(2 / Math.sqrt(Math.PI)))};
+                }
+            });
+        }
+        return out;
+    }
+}

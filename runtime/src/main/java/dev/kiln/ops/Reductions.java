@@ -1,0 +1,133 @@
+package dev.kiln.ops;
+
+import dev.kiln.autograd.Autograd;
+import dev.kiln.autograd.Node;
+import dev.kiln.autograd.SavedTensor;
+import dev.kiln.backend.Backends;
+import dev.kiln.backend.BinaryOp;
+import dev.kiln.backend.ReduceOp;
+import dev.kiln.tensor.DType;
+import dev.kiln.tensor.ShapeException;
+import dev.kiln.tensor.Shapes;
+import dev.kiln.tensor.Tensor;
+
+/** Sums, means, extrema and log-sum-exp over any set of dimensions, each with its backward. */
+final class Reductions {
+    private Reductions() {}
+
+    static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
+        boolean[] mask = Shapes.dimMask("sum", dims, x.dim());
+        Tensor kept = Kernels.reduce(ReduceOp.SUM, x, mask);
+        Tensor out = finish(kept, mask, keepDim);
+        if (Autograd.needsGrad(x)) {
+            int[] inShape = x.shape();
+            int[] keptShape = kept.shape();
+            Autograd.record(out, new Node("sum", x) {
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    return new Tensor[] {g.reshape(keptShape).expand(inShape)};
+                }
+            });
+        }
+        return out;
+    }
+
+    static Tensor mean(Tensor x, int[] dims, boolean keepDim) {
+        boolean[] mask = Shapes.dimMask("mean", dims, x.dim());
+        if (!x.dtype().isFloating()) {
+            throw new ShapeException("mean: needs a floating tensor, got " + x.dtype() + "; convert with to(DType.FLOAT32)");
+        }
+        int count = 1;
+        int[] shape = x.shape();
+        for (int d = 0; d < shape.length; d++) {
+            if (mask[d]) {
+                count *= shape[d];
+            }
+        }
+        return Arithmetic.mulScalar(sum(x, dims, keepDim), 1.0 / count);
+    }
+
+    static Tensor max(Tensor x, int[] dims, boolean keepDim) {
+        return extremum("max", ReduceOp.MAX, x, dims, keepDim);
+    }
+
+    static Tensor min(Tensor x, int[] dims, boolean keepDim) {
+        return extremum("min", ReduceOp.MIN, x, dims, keepDim);
+    }
+
+    /** max/min over dimensions; ties share the gradient evenly (PyTorch's amax/amin rule). */
+    private static Tensor extremum(String name, ReduceOp op, Tensor x, int[] dims, boolean keepDim) {
+        boolean[] mask = Shapes.dimMask(name, dims, x.dim());
+        if (x.numel() == 0) {
+            throw new ShapeException(name + ": cannot reduce an empty tensor of shape " + Shapes.str(x.shape()));
+        }
+        Tensor kept = Kernels.reduce(op, x, mask);
+        Tensor out = finish(kept, mask, keepDim);
+        if (Autograd.needsGrad(x)) {
+            int[] keptShape = kept.shape();
+            Autograd.record(out, new Node(name, x) {
+                final SavedTensor savedX = save(x);
+                final SavedTensor savedKept = save(kept);
+
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    Tensor xv = savedX.get().detach();
+                    Tensor winners = Kernels.binary(name, BinaryOp.EQ, xv, savedKept.get().detach());
+                    Tensor share = winners.div(Kernels.reduce(ReduceOp.SUM, winners, mask));
+                    return new Tensor[] {g.reshape(keptShape).mul(share)};
+                }
+            });
+        }
+        return out;
+    }
+
+    static Tensor logsumexp(Tensor x, int[] dims, boolean keepDim) {
+        boolean[] mask = Shapes.dimMask("logsumexp", dims, x.dim());
+        // Subtracting the maximum keeps exp from overflowing; it is a constant for the gradient.
+        Tensor shift = Kernels.reduce(ReduceOp.MAX, x.detach(), mask);
+        Tensor finiteShift = Kernels.where(Kernels.unary(dev.kiln.backend.UnaryOp.ABS, shift).lt(Double.POSITIVE_INFINITY),
+                shift, Tensor.scalar(shift.dtype(), 0));
+        Tensor kept = x.sub(finiteShift).exp().sum(dims.length == 0 ? allDims(x.dim()) : dims, true).log()
+                .add(finiteShift);
+        return keepDim ? kept : dropReduced(kept, mask);
+    }
+
+    private static int[] allDims(int rank) {
+        int[] all = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            all[i] = i;
+        }
+        return all;
+    }
+
+    static Tensor argReduce(String name, boolean max, Tensor x, int dim, boolean keepDim) {
+        if (x.numel() == 0) {
+            throw new ShapeException(name + ": cannot reduce an empty tensor of shape " + Shapes.str(x.shape()));
+        }
+        if (x.dim() == 0) {
+            return Tensor.scalar(DType.INT64, 0);
+        }
+        int d = Shapes.dim(name, dim, x.dim());
+        int[] shape = x.shape();
+        shape[d] = 1;
+        Tensor kept = Tensor.empty(DType.INT64, shape);
+        Backends.of(x).argReduce(max, x, d, kept);
+        boolean[] mask = new boolean[x.dim()];
+        mask[d] = true;
+        return keepDim ? kept : kept.reshape(Kernels.droppedShape(kept.shape(), mask));
+    }
+
+    /** The reduced tensor with or without its size-1 reduced dimensions (no autograd: the caller records). */
+    private static Tensor finish(Tensor kept, boolean[] mask, boolean keepDim) {
+        if (keepDim) {
+            return kept;
+        }
+        int[] shape = Kernels.droppedShape(kept.shape(), mask);
+        return new Tensor(kept.storage(), shape, Shapes.contiguousStrides(shape), 0, kept.device());
+    }
+
+    /** Drops reduced dimensions from a kept-shape result, through autograd. */
+    private static Tensor dropReduced(Tensor kept, boolean[] mask) {
+        return kept.reshape(Kernels.droppedShape(kept.shape(), mask));
+    }
+}
