@@ -43,33 +43,39 @@ public final class AnomalyMode {
     }
 
     static void checkForward(String op, Tensor out) {
-        int bad = firstNonFinite(out);
-        if (bad >= 0) {
-            throw new ArithmeticException("anomaly: " + op + " produced a non-finite value (" + out.storage()
-                    .getDouble(bad) + ") in its output of shape " + Shapes.str(out.shape()));
+        double bad = firstNonFinite(out);
+        if (!Double.isFinite(bad)) {
+            throw new ArithmeticException("anomaly: " + op + " produced a non-finite value (" + bad
+                    + ") in its output of shape " + Shapes.str(out.shape()));
         }
     }
 
     static void checkBackward(String op, Tensor[] grads) {
         for (int i = 0; i < grads.length; i++) {
-            if (grads[i] != null && firstNonFinite(grads[i]) >= 0) {
-                throw new ArithmeticException("anomaly: the backward of " + op
-                        + " produced a non-finite gradient for its input " + i);
+            if (grads[i] != null) {
+                double bad = firstNonFinite(grads[i]);
+                if (!Double.isFinite(bad)) {
+                    throw new ArithmeticException("anomaly: the backward of " + op + " produced a non-finite "
+                            + "gradient (" + bad + ") for its input " + i + " of shape "
+                            + Shapes.str(grads[i].shape()));
+                }
             }
         }
     }
 
-    private static int firstNonFinite(Tensor t) {
+    /** The first NaN or infinity of t, or 0 when every element is finite. */
+    private static double firstNonFinite(Tensor t) {
         if (!t.dtype().isFloating()) {
-            return -1;
+            return 0;
         }
-        Tensor c = t.contiguous();
+        // Detached, so that the copy of a non-contiguous output is not itself recorded (and checked).
+        Tensor c = t.detach().contiguous();
         for (int i = 0; i < c.numel(); i++) {
             double v = c.storage().getDouble(c.offset() + i);
             if (!Double.isFinite(v)) {
-                return c.offset() + i;
+                return v;
             }
         }
-        return -1;
+        return 0;
     }
 }

@@ -64,6 +64,16 @@ public final class Autograd {
      * on gets a zero gradient.
      */
     public static Tensor[] grad(Tensor output, Tensor[] inputs, Tensor gradOutput, boolean createGraph) {
+        return grad(output, inputs, gradOutput, createGraph, createGraph);
+    }
+
+    /**
+     * {@link #grad(Tensor, Tensor[], Tensor, boolean)} that keeps the graph for another backward
+     * when {@code retainGraph} is set (as {@code torch.autograd.grad(..., retain_graph=True)}), so
+     * the same output can be differentiated against several gradOutputs.
+     */
+    public static Tensor[] grad(Tensor output, Tensor[] inputs, Tensor gradOutput, boolean retainGraph,
+            boolean createGraph) {
         Node start = startNode("grad", output);
         Map<Node, Tensor> captured = new IdentityHashMap<>();
         for (Tensor in : inputs) {
@@ -73,7 +83,7 @@ public final class Autograd {
             }
             captured.put(target(in), null);
         }
-        run(start, seed("grad", output, gradOutput), createGraph, createGraph, captured);
+        run(start, seed("grad", output, gradOutput), retainGraph, createGraph, captured);
         Tensor[] result = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             Tensor g = captured.get(target(inputs[i]));
@@ -108,7 +118,8 @@ public final class Autograd {
             throw new IllegalArgumentException(op + ": gradOutput of shape " + Shapes.str(gradOutput.shape())
                     + " does not match the output's shape " + Shapes.str(root.shape()));
         }
-        return gradOutput;
+        // A float64 gradOutput for a float32 output would otherwise turn every gradient float64.
+        return gradOutput.dtype() == root.dtype() ? gradOutput : gradOutput.to(root.dtype());
     }
 
     /**
@@ -137,6 +148,9 @@ public final class Autograd {
                         acc.accumulate(grad, createGraph);
                     }
                     continue;
+                }
+                if (captured == null && grad != null && node.retained() != null) {
+                    accumulateInto(node.retained(), grad, createGraph);
                 }
                 Tensor[] inputGrads = grad == null ? null : node.backward(grad);
                 if (inputGrads != null && AnomalyMode.isEnabled()) {
@@ -187,6 +201,23 @@ public final class Autograd {
         return deps;
     }
 
+    /** Adds {@code grad} into {@code t.grad()}: never in place, so a gradient tensor may be shared. */
+    private static void accumulateInto(Tensor t, Tensor grad, boolean createGraph) {
+        Tensor g = createGraph ? grad : grad.detach();
+        if (!g.hasShape(t.shape())) {
+            throw new IllegalStateException("backward: gradient of shape " + Shapes.str(g.shape())
+                    + " reached a tensor of shape " + Shapes.str(t.shape()) + " (a bug in an op's backward)");
+        }
+        Tensor previous = t.grad();
+        if (previous == null) {
+            t.setGrad(g);
+        } else {
+            try (GradMode.Scope ignored = GradMode.set(createGraph)) {
+                t.setGrad(previous.add(g));
+            }
+        }
+    }
+
     /** Adds incoming gradients into a leaf's {@code grad}; never in place, so a gradient tensor may be shared. */
     static final class AccumulateGrad extends Node {
         private final Tensor leaf;
@@ -197,13 +228,7 @@ public final class Autograd {
         }
 
         void accumulate(Tensor grad, boolean createGraph) {
-            Tensor g = createGraph ? grad : grad.detach();
-            if (!g.hasShape(leaf.shape())) {
-                throw new IllegalStateException("backward: gradient of shape " + Shapes.str(g.shape())
-                        + " reached a leaf of shape " + Shapes.str(leaf.shape()) + " (a bug in an op's backward)");
-            }
-            Tensor previous = leaf.grad();
-            leaf.setGrad(previous == null ? g : previous.add(g));
+            accumulateInto(leaf, grad, createGraph);
         }
 
         @Override

@@ -13,7 +13,9 @@ import java.util.List;
 public abstract class Node {
     private final String name;
     private final Node[] next;
-    private final List<SavedTensor> saved = new ArrayList<>(2);
+    // Allocated on the first save: most nodes (add, reshape, ...) save nothing, and graphs can have millions.
+    private List<SavedTensor> saved;
+    private Tensor retained;
 
     /** A node for op {@code name} applied to {@code inputs} (inputs that need no gradient get none). */
     protected Node(String name, Tensor... inputs) {
@@ -40,6 +42,9 @@ public abstract class Node {
     /** Keeps {@code t} for backward, guarded against in-place modification. */
     protected final SavedTensor save(Tensor t) {
         SavedTensor s = new SavedTensor(name, t);
+        if (saved == null) {
+            saved = new ArrayList<>(2);
+        }
         saved.add(s);
         return s;
     }
@@ -47,13 +52,32 @@ public abstract class Node {
     /** Gradients of the inputs, in input order (null where an input needs none), from the output's gradient. */
     protected abstract Tensor[] backward(Tensor gradOutput);
 
+    /**
+     * Makes backward store the gradient of {@code output} (the tensor this node produced) in its
+     * {@code grad}; {@link Tensor#retainGrad()} calls this.
+     */
+    public final void retainGradOf(Tensor output) {
+        if (output.gradFn() != this) {
+            throw new IllegalArgumentException("retainGrad: the tensor of shape "
+                    + java.util.Arrays.toString(output.shape()) + " was not produced by " + this);
+        }
+        retained = output;
+    }
+
+    /** The output whose gradient backward stores, or null. */
+    Tensor retained() {
+        return retained;
+    }
+
     Node[] next() {
         return next;
     }
 
     void releaseSaved() {
-        for (SavedTensor s : saved) {
-            s.release();
+        if (saved != null) {
+            for (SavedTensor s : saved) {
+                s.release();
+            }
         }
     }
 

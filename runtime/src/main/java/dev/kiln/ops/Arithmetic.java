@@ -13,6 +13,7 @@ final class Arithmetic {
     private Arithmetic() {}
 
     static Tensor add(Tensor a, Tensor b) {
+        Kernels.requireArgs("add", a, b);
         Tensor out = Kernels.binary("add", BinaryOp.ADD, a, b);
         if (Autograd.needsGrad(a, b)) {
             int[] as = a.shape();
@@ -28,6 +29,7 @@ final class Arithmetic {
     }
 
     static Tensor sub(Tensor a, Tensor b) {
+        Kernels.requireArgs("sub", a, b);
         Tensor out = Kernels.binary("sub", BinaryOp.SUB, a, b);
         if (Autograd.needsGrad(a, b)) {
             int[] as = a.shape();
@@ -44,6 +46,7 @@ final class Arithmetic {
     }
 
     static Tensor mul(Tensor a, Tensor b) {
+        Kernels.requireArgs("mul", a, b);
         Tensor out = Kernels.binary("mul", BinaryOp.MUL, a, b);
         if (Autograd.needsGrad(a, b)) {
             int[] as = a.shape();
@@ -64,6 +67,7 @@ final class Arithmetic {
     }
 
     static Tensor div(Tensor a, Tensor b) {
+        Kernels.requireArgs("div", a, b);
         Tensor out = Kernels.binary("div", BinaryOp.DIV, a, b);
         if (Autograd.needsGrad(a, b)) {
             int[] as = a.shape();
@@ -85,6 +89,7 @@ final class Arithmetic {
     }
 
     static Tensor pow(Tensor a, Tensor b) {
+        Kernels.requireArgs("pow", a, b);
         Tensor out = Kernels.binary("pow", BinaryOp.POW, a, b);
         if (Autograd.needsGrad(a, b)) {
             int[] as = a.shape();
@@ -122,6 +127,7 @@ final class Arithmetic {
 
     /** max/min of two tensors; on ties the gradient is split evenly, as in PyTorch. */
     private static Tensor extremum(String name, BinaryOp op, BinaryOp wins, Tensor a, Tensor b) {
+        Kernels.requireArgs(name, a, b);
         Tensor out = Kernels.binary(name, op, a, b);
         if (Autograd.needsGrad(a, b)) {
             int[] as = a.shape();
@@ -145,9 +151,22 @@ final class Arithmetic {
         return out;
     }
 
+    /** A comparison: 1 or 0 in the promoted dtype, outside the graph (a step has no useful derivative). */
+    static Tensor compare(String name, BinaryOp op, Tensor a, Tensor b) {
+        Kernels.requireArgs(name, a, b);
+        return Kernels.binary(name, op, a.detach(), b.detach());
+    }
+
+    /** A comparison with a scalar. */
+    static Tensor compare(String name, BinaryOp op, Tensor a, double s) {
+        Kernels.requireArgs(name, a);
+        return Kernels.binaryScalar(op, a.detach(), s);
+    }
+
     // ------------------------------------------------------------ scalar forms
 
     static Tensor addScalar(Tensor a, double s) {
+        Kernels.requireArgs("add", a);
         Tensor out = Kernels.binaryScalar(BinaryOp.ADD, a, s);
         if (Autograd.needsGrad(a)) {
             Autograd.record(out, new Node("add", a) {
@@ -161,6 +180,7 @@ final class Arithmetic {
     }
 
     static Tensor mulScalar(Tensor a, double s) {
+        Kernels.requireArgs("mul", a);
         Tensor out = Kernels.binaryScalar(BinaryOp.MUL, a, s);
         if (Autograd.needsGrad(a)) {
             Autograd.record(out, new Node("mul", a) {
@@ -173,8 +193,47 @@ final class Arithmetic {
         return out;
     }
 
+    /** {@code a / s}: divides (rather than multiplying by 1/s) so results match PyTorch's rounding. */
+    static Tensor divScalar(Tensor a, double s) {
+        Kernels.requireArgs("div", a);
+        Tensor out = Kernels.binaryScalar(BinaryOp.DIV, a, s);
+        if (Autograd.needsGrad(a)) {
+            Autograd.record(out, new Node("div", a) {
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    return new Tensor[] {g.div(s)};
+                }
+            });
+        }
+        return out;
+    }
+
+    /** {@code min(max(x, lo), hi)}; the gradient passes where lo &lt;= x &lt;= hi, as in PyTorch. */
+    static Tensor clamp(Tensor x, double lo, double hi) {
+        Kernels.requireArgs("clamp", x);
+        if (Double.isNaN(lo) || Double.isNaN(hi)) {
+            throw new IllegalArgumentException("clamp: bounds must not be NaN, got min " + lo + " and max " + hi);
+        }
+        Tensor out = Kernels.binaryScalar(BinaryOp.MIN, Kernels.binaryScalar(BinaryOp.MAX, x, lo), hi);
+        if (Autograd.needsGrad(x)) {
+            Autograd.record(out, new Node("clamp", x) {
+                final SavedTensor savedX = save(x);
+
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    Tensor xv = savedX.get().detach();
+                    Tensor inside = Kernels.binaryScalar(BinaryOp.GE, xv, lo)
+                            .mul(Kernels.binaryScalar(BinaryOp.LE, xv, hi));
+                    return new Tensor[] {g.mul(inside.to(g.dtype()))};
+                }
+            });
+        }
+        return out;
+    }
+
     /** {@code s - a}. */
     static Tensor rsubScalar(double s, Tensor a) {
+        Kernels.requireArgs("rsub", a);
         Tensor out = Kernels.scalarBinary(BinaryOp.SUB, s, a);
         if (Autograd.needsGrad(a)) {
             Autograd.record(out, new Node("rsub", a) {
@@ -189,6 +248,7 @@ final class Arithmetic {
 
     /** {@code s / a}. */
     static Tensor rdivScalar(double s, Tensor a) {
+        Kernels.requireArgs("rdiv", a);
         Tensor out = Kernels.scalarBinary(BinaryOp.DIV, s, a);
         if (Autograd.needsGrad(a)) {
             Autograd.record(out, new Node("rdiv", a) {
@@ -205,6 +265,11 @@ final class Arithmetic {
     }
 
     static Tensor powScalar(Tensor a, double exponent) {
+        Kernels.requireArgs("pow", a);
+        if (!a.dtype().isFloating() && exponent < 0 && exponent == Math.rint(exponent)) {
+            throw new IllegalArgumentException("pow: an " + a.dtype() + " tensor cannot be raised to the negative "
+                    + "integer power " + exponent + "; convert it with to(DType.FLOAT32) first");
+        }
         Tensor out = exponent == 2 ? Elementwise.square(a) : Kernels.binaryScalar(BinaryOp.POW, a, exponent);
         if (exponent != 2 && Autograd.needsGrad(a)) {
             Autograd.record(out, new Node("pow", a) {

@@ -12,6 +12,7 @@ final class Elementwise {
     private Elementwise() {}
 
     static Tensor neg(Tensor x) {
+        Kernels.requireArgs("neg", x);
         Tensor out = Kernels.unary(UnaryOp.NEG, x);
         if (Autograd.needsGrad(x)) {
             Autograd.record(out, new Node("neg", x) {
@@ -25,6 +26,7 @@ final class Elementwise {
     }
 
     static Tensor exp(Tensor x) {
+        Kernels.requireArgs("exp", x);
         Tensor out = Kernels.unary(UnaryOp.EXP, x);
         if (Autograd.needsGrad(x)) {
             Autograd.record(out, new Node("exp", x) {
@@ -40,6 +42,7 @@ final class Elementwise {
     }
 
     static Tensor log(Tensor x) {
+        Kernels.requireArgs("log", x);
         Tensor out = Kernels.unary(UnaryOp.LOG, x);
         if (Autograd.needsGrad(x)) {
             Autograd.record(out, new Node("log", x) {
@@ -55,6 +58,7 @@ final class Elementwise {
     }
 
     static Tensor sqrt(Tensor x) {
+        Kernels.requireArgs("sqrt", x);
         Tensor out = Kernels.unary(UnaryOp.SQRT, x);
         if (Autograd.needsGrad(x)) {
             Autograd.record(out, new Node("sqrt", x) {
@@ -70,6 +74,7 @@ final class Elementwise {
     }
 
     static Tensor square(Tensor x) {
+        Kernels.requireArgs("square", x);
         Tensor out = Kernels.unary(UnaryOp.SQUARE, x);
         if (Autograd.needsGrad(x)) {
             Autograd.record(out, new Node("square", x) {
@@ -85,6 +90,7 @@ final class Elementwise {
     }
 
     static Tensor abs(Tensor x) {
+        Kernels.requireArgs("abs", x);
         Tensor out = Kernels.unary(UnaryOp.ABS, x);
         if (Autograd.needsGrad(x)) {
             Autograd.record(out, new Node("abs", x) {
@@ -100,6 +106,7 @@ final class Elementwise {
     }
 
     static Tensor relu(Tensor x) {
+        Kernels.requireArgs("relu", x);
         Tensor out = Kernels.unary(UnaryOp.RELU, x);
         if (Autograd.needsGrad(x)) {
             Autograd.record(out, new Node("relu", x) {
@@ -121,6 +128,7 @@ final class Elementwise {
     }
 
     static Tensor sigmoid(Tensor x) {
+        Kernels.requireArgs("sigmoid", x);
         Tensor out = Kernels.unary(UnaryOp.SIGMOID, x);
         if (Autograd.needsGrad(x)) {
             Autograd.record(out, new Node("sigmoid", x) {
@@ -137,6 +145,7 @@ final class Elementwise {
     }
 
     static Tensor tanh(Tensor x) {
+        Kernels.requireArgs("tanh", x);
         Tensor out = Kernels.unary(UnaryOp.TANH, x);
         if (Autograd.needsGrad(x)) {
             Autograd.record(out, new Node("tanh", x) {
@@ -154,6 +163,7 @@ final class Elementwise {
 
     /** The exact (erf) GELU, PyTorch's default: x * Phi(x). */
     static Tensor gelu(Tensor x) {
+        Kernels.requireArgs("gelu", x);
         Tensor out = Kernels.unary(UnaryOp.GELU, x);
         if (Autograd.needsGrad(x)) {
             Autograd.record(out, new Node("gelu", x) {
@@ -173,6 +183,7 @@ final class Elementwise {
     }
 
     static Tensor erf(Tensor x) {
+        Kernels.requireArgs("erf", x);
         Tensor out = Kernels.unary(UnaryOp.ERF, x);
         if (Autograd.needsGrad(x)) {
             Autograd.record(out, new Node("erf", x) {

@@ -12,6 +12,7 @@ final class Indexing {
     private Indexing() {}
 
     static Tensor gather(Tensor x, int dim, Tensor index) {
+        Kernels.requireArgs("gather", x, index);
         int d = checkIndexArgs("gather", x, dim, index);
         int[] xs = x.shape();
         int[] is = index.shape();
@@ -36,10 +37,23 @@ final class Indexing {
 
     /** {@code target} with {@code src} added at the positions {@code index} names along {@code dim} (out of place). */
     static Tensor scatterAdd(Tensor target, int dim, Tensor index, Tensor src) {
+        Kernels.requireArgs("scatterAdd", target, index, src);
         int d = checkIndexArgs("scatterAdd", target, dim, index);
         if (!src.hasShape(index.shape())) {
             throw new ShapeException("scatterAdd: src of shape " + Shapes.str(src.shape())
                     + " must match index of shape " + Shapes.str(index.shape()));
+        }
+        if (src.dtype() != target.dtype()) {
+            throw new ShapeException("scatterAdd: src is " + src.dtype() + " but the target is " + target.dtype()
+                    + "; convert one with to(dtype)");
+        }
+        int[] ts = target.shape();
+        int[] is = index.shape();
+        for (int i = 0; i < ts.length; i++) {
+            if (i != d && is[i] > ts[i]) {
+                throw new ShapeException("scatterAdd: index of shape " + Shapes.str(is)
+                        + " is larger than the target of shape " + Shapes.str(ts) + " in dimension " + i);
+            }
         }
         Tensor out = target.copy();
         Backends.of(target).scatterAdd(out, d, index, src);
@@ -56,6 +70,7 @@ final class Indexing {
 
     /** Slices along {@code dim} picked by a 1-d index: gather with the index broadcast over the other dimensions. */
     static Tensor indexSelect(Tensor x, int dim, Tensor index) {
+        Kernels.requireArgs("indexSelect", x, index);
         if (index.dim() != 1 || index.dtype().isFloating()) {
             throw new ShapeException("indexSelect: index must be a 1-d integer tensor, got " + index.dtype()
                     + " of shape " + Shapes.str(index.shape()));
@@ -64,6 +79,16 @@ final class Indexing {
             throw new ShapeException("indexSelect: a 0-d tensor has no dimension to index");
         }
         int d = Shapes.dim("indexSelect", dim, x.dim());
+        // Checked here so that the error names indexSelect and the position, not the gather it becomes.
+        int size = x.size(d);
+        for (int i = 0; i < index.size(0); i++) {
+            long v = index.getLong(i);
+            if (v < -size || v >= size) {
+                throw new ShapeException("indexSelect: index " + v + " at position " + i
+                        + " is out of range for dimension " + d + " of size " + size + " (input of shape "
+                        + Shapes.str(x.shape()) + ")");
+            }
+        }
         int[] shape = x.shape();
         shape[d] = index.size(0);
         int[] indexShape = new int[x.dim()];
@@ -74,6 +99,7 @@ final class Indexing {
     }
 
     static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        Kernels.requireArgs("where", cond, a, b);
         Tensor out = Kernels.where(cond, a, b);
         if (Autograd.needsGrad(a, b)) {
             int[] as = a.shape();

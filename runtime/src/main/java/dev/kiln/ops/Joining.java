@@ -14,6 +14,7 @@ final class Joining {
     private Joining() {}
 
     static Tensor concat(List<Tensor> tensors, int dim) {
+        Kernels.requireArgs("concat", tensors);
         if (tensors.isEmpty()) {
             throw new ShapeException("concat: needs at least one tensor");
         }
@@ -72,6 +73,7 @@ final class Joining {
     }
 
     static Tensor stack(List<Tensor> tensors, int dim) {
+        Kernels.requireArgs("stack", tensors);
         if (tensors.isEmpty()) {
             throw new ShapeException("stack: needs at least one tensor");
         }
@@ -90,6 +92,7 @@ final class Joining {
     }
 
     static List<Tensor> split(Tensor x, int[] sizes, int dim) {
+        Kernels.requireArgs("split", x, sizes);
         if (x.dim() == 0) {
             throw new ShapeException("split: a 0-d tensor cannot be split");
         }

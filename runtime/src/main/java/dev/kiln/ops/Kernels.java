@@ -15,6 +15,22 @@ import dev.kiln.tensor.Tensor;
 final class Kernels {
     private Kernels() {}
 
+    /** Fails with the op's name on a null argument (a NullPointerException deep in an op would name neither). */
+    static void requireArgs(String op, Object... args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] == null) {
+                throw new IllegalArgumentException(op + ": argument " + (i + 1) + " of " + args.length + " is null");
+            }
+            if (args[i] instanceof java.util.List<?> list) {
+                for (int j = 0; j < list.size(); j++) {
+                    if (list.get(j) == null) {
+                        throw new IllegalArgumentException(op + ": tensor " + j + " of the list is null");
+                    }
+                }
+            }
+        }
+    }
+
     static Tensor unary(UnaryOp op, Tensor x) {
         DType dtype = x.dtype().isFloating() || op == UnaryOp.NEG || op == UnaryOp.ABS || op == UnaryOp.SIGN
                 || op == UnaryOp.RELU || op == UnaryOp.SQUARE ? x.dtype() : DType.FLOAT32;
@@ -46,7 +62,8 @@ final class Kernels {
 
     /** {@code op(s, a)}: the scalar on the left (for {@code s - a}, {@code s / a}, {@code s ^ a}). */
     static Tensor scalarBinary(BinaryOp op, double s, Tensor a) {
-        DType dtype = a.dtype().isFloating() ? a.dtype() : DType.FLOAT32;
+        // An integral scalar keeps an integer tensor integer (5 - x), except for true division.
+        DType dtype = a.dtype().isFloating() || s == Math.rint(s) && op != BinaryOp.DIV ? a.dtype() : DType.FLOAT32;
         Tensor in = a.dtype() == dtype ? a : cast(a, dtype);
         return binary(op.name().toLowerCase(java.util.Locale.ROOT), op, Tensor.scalar(dtype, s), in);
     }

@@ -14,13 +14,15 @@ final class LinearAlgebra {
     private LinearAlgebra() {}
 
     static Tensor matmul(Tensor a, Tensor b) {
+        Kernels.requireArgs("matmul", a, b);
         if (a.dim() == 0 || b.dim() == 0) {
             throw new ShapeException("matmul: both operands need at least one dimension, got shapes "
                     + Shapes.str(a.shape()) + " and " + Shapes.str(b.shape()) + "; use mul for scalars");
         }
         if (!a.dtype().isFloating() || a.dtype() != b.dtype()) {
             throw new ShapeException("matmul: operands must have the same floating dtype, got " + a.dtype() + " and "
-                    + b.dtype());
+                    + b.dtype() + " (shapes " + Shapes.str(a.shape()) + " and " + Shapes.str(b.shape())
+                    + "); convert with to(DType.FLOAT32)");
         }
         // A 1-d operand is a row (left) or a column (right) vector whose extra dimension is dropped again.
         Tensor a2 = a.dim() == 1 ? a.unsqueeze(0) : a;
@@ -50,7 +52,14 @@ final class LinearAlgebra {
             throw new ShapeException("matmul: shapes " + Shapes.str(origA.shape()) + " and " + Shapes.str(origB.shape())
                     + " cannot be multiplied (" + k + " != " + k2 + ")");
         }
-        int[] batch = Shapes.broadcast("matmul", Arrays.copyOf(as, as.length - 2), Arrays.copyOf(bs, bs.length - 2));
+        int[] batchA = Arrays.copyOf(as, as.length - 2);
+        int[] batchB = Arrays.copyOf(bs, bs.length - 2);
+        if (!Shapes.canBroadcast(batchA, batchB)) {
+            throw new ShapeException("matmul: the batch dimensions " + Shapes.str(batchA) + " of shape "
+                    + Shapes.str(origA.shape()) + " and " + Shapes.str(batchB) + " of shape "
+                    + Shapes.str(origB.shape()) + " cannot be broadcast together");
+        }
+        int[] batch = Shapes.broadcast("matmul", batchA, batchB);
         int batchSize = Shapes.numel(batch);
         Tensor a3 = toBatch3(a, batch, batchSize, m, k);
         Tensor b3 = toBatch3(b, batch, batchSize, k, n);

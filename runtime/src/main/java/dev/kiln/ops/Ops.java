@@ -23,13 +23,15 @@ public final class Ops {
     public static Tensor mul(Tensor a, Tensor b) { return Arithmetic.mul(a, b); }
     public static Tensor mul(Tensor a, double s) { return Arithmetic.mulScalar(a, s); }
     public static Tensor div(Tensor a, Tensor b) { return Arithmetic.div(a, b); }
-    public static Tensor div(Tensor a, double s) { return Arithmetic.mulScalar(a, 1.0 / s); }
+    public static Tensor div(Tensor a, double s) { return Arithmetic.divScalar(a, s); }
     /** {@code s / a}. */
     public static Tensor div(double s, Tensor a) { return Arithmetic.rdivScalar(s, a); }
     public static Tensor pow(Tensor a, Tensor exponent) { return Arithmetic.pow(a, exponent); }
     public static Tensor pow(Tensor a, double exponent) { return Arithmetic.powScalar(a, exponent); }
     public static Tensor maximum(Tensor a, Tensor b) { return Arithmetic.maximum(a, b); }
     public static Tensor minimum(Tensor a, Tensor b) { return Arithmetic.minimum(a, b); }
+    /** Limits every element to [min, max] (either bound may be infinite), like {@code torch.clamp}. */
+    public static Tensor clamp(Tensor x, double min, double max) { return Arithmetic.clamp(x, min, max); }
 
     // element-wise math and activations
     public static Tensor neg(Tensor x) { return Elementwise.neg(x); }
@@ -65,12 +67,18 @@ public final class Ops {
     }
 
     // comparisons: 1 or 0 in the promoted dtype, never differentiated
-    public static Tensor eq(Tensor a, Tensor b) { return Kernels.binary("eq", BinaryOp.EQ, a.detach(), b.detach()); }
-    public static Tensor ne(Tensor a, Tensor b) { return Kernels.binary("ne", BinaryOp.NE, a.detach(), b.detach()); }
-    public static Tensor lt(Tensor a, Tensor b) { return Kernels.binary("lt", BinaryOp.LT, a.detach(), b.detach()); }
-    public static Tensor le(Tensor a, Tensor b) { return Kernels.binary("le", BinaryOp.LE, a.detach(), b.detach()); }
-    public static Tensor gt(Tensor a, Tensor b) { return Kernels.binary("gt", BinaryOp.GT, a.detach(), b.detach()); }
-    public static Tensor ge(Tensor a, Tensor b) { return Kernels.binary("ge", BinaryOp.GE, a.detach(), b.detach()); }
+    public static Tensor eq(Tensor a, Tensor b) { return Arithmetic.compare("eq", BinaryOp.EQ, a, b); }
+    public static Tensor ne(Tensor a, Tensor b) { return Arithmetic.compare("ne", BinaryOp.NE, a, b); }
+    public static Tensor lt(Tensor a, Tensor b) { return Arithmetic.compare("lt", BinaryOp.LT, a, b); }
+    public static Tensor le(Tensor a, Tensor b) { return Arithmetic.compare("le", BinaryOp.LE, a, b); }
+    public static Tensor gt(Tensor a, Tensor b) { return Arithmetic.compare("gt", BinaryOp.GT, a, b); }
+    public static Tensor ge(Tensor a, Tensor b) { return Arithmetic.compare("ge", BinaryOp.GE, a, b); }
+    public static Tensor eq(Tensor a, double s) { return Arithmetic.compare("eq", BinaryOp.EQ, a, s); }
+    public static Tensor ne(Tensor a, double s) { return Arithmetic.compare("ne", BinaryOp.NE, a, s); }
+    public static Tensor lt(Tensor a, double s) { return Arithmetic.compare("lt", BinaryOp.LT, a, s); }
+    public static Tensor le(Tensor a, double s) { return Arithmetic.compare("le", BinaryOp.LE, a, s); }
+    public static Tensor gt(Tensor a, double s) { return Arithmetic.compare("gt", BinaryOp.GT, a, s); }
+    public static Tensor ge(Tensor a, double s) { return Arithmetic.compare("ge", BinaryOp.GE, a, s); }
 
     // selection and indexing
     /** {@code cond != 0 ? a : b}, broadcasting all three. */
@@ -102,4 +110,65 @@ public final class Ops {
     public static Tensor squeeze(Tensor x, int dim) { return ShapeOps.squeeze(x, dim); }
     public static Tensor contiguous(Tensor x) { return ShapeOps.contiguous(x); }
     public static Tensor cast(Tensor x, DType dtype) { return ShapeOps.cast(x, dtype); }
+
+    // ---------------------------------------------------------------- layers and losses
+    // The ops of dev.kiln.nn.functional.F (which users call, with PyTorch's defaults) and of the nn layers.
+
+    /** {@code x W^T + b}: x {@code [*, in]}, weight {@code [out, in]}, bias {@code [out]} or null. */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) { return Affine.linear(x, weight, bias); }
+    /** 2-d convolution: x {@code [N, C, H, W]} (or {@code [C, H, W]}), weight {@code [out, C/groups, kH, kW]}. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
+            int groups) {
+        return Convolution.conv2d(x, weight, bias, stride, padding, dilation, groups);
+    }
+    public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation,
+            boolean ceilMode) {
+        return Pooling.maxPool2d(x, kernel, stride, padding, dilation, ceilMode);
+    }
+    /** Average pooling; {@code divisorOverride} 0 means none. */
+    public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean ceilMode,
+            boolean countIncludePad, int divisorOverride) {
+        return Pooling.avgPool2d(x, kernel, stride, padding, ceilMode, countIncludePad, divisorOverride);
+    }
+    public static Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) {
+        return Pooling.adaptiveAvgPool2d(x, outH, outW);
+    }
+    public static Tensor dropout(Tensor x, double p, boolean training, dev.kiln.tensor.Generator generator) {
+        return DropoutOp.dropout(x, p, training, generator);
+    }
+    /** Rows of {@code weight [V, D]} at {@code indices}; {@code paddingIdx} null for none. */
+    public static Tensor embedding(Tensor indices, Tensor weight, Integer paddingIdx) {
+        return EmbeddingOp.embedding(indices, weight, paddingIdx == null ? EmbeddingOp.NO_PADDING : paddingIdx);
+    }
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+            boolean training, double momentum, double eps) {
+        return Normalization.batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, eps);
+    }
+    public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
+        return Normalization.layerNorm(x, normalizedShape, weight, bias, eps);
+    }
+    public static Tensor leakyRelu(Tensor x, double negativeSlope) { return Activations.leakyRelu(x, negativeSlope); }
+    public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight, int ignoreIndex,
+            double labelSmoothing, Reduction reduction) {
+        return CrossEntropy.crossEntropy(input, target, weight, ignoreIndex, labelSmoothing, reduction);
+    }
+    public static Tensor nllLoss(Tensor logProbs, Tensor target, Tensor weight, int ignoreIndex, Reduction reduction) {
+        return Losses.nll(logProbs, target, weight, ignoreIndex, reduction);
+    }
+    public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
+        return Losses.mse(input, target, reduction);
+    }
+    public static Tensor l1Loss(Tensor input, Tensor target, Reduction reduction) {
+        return Losses.l1(input, target, reduction);
+    }
+    public static Tensor smoothL1Loss(Tensor input, Tensor target, Reduction reduction, double beta) {
+        return Losses.smoothL1(input, target, reduction, beta);
+    }
+    public static Tensor binaryCrossEntropy(Tensor p, Tensor target, Tensor weight, Reduction reduction) {
+        return Losses.bce(p, target, weight, reduction);
+    }
+    public static Tensor binaryCrossEntropyWithLogits(Tensor x, Tensor target, Tensor weight, Tensor posWeight,
+            Reduction reduction) {
+        return Losses.bceWithLogits(x, target, weight, posWeight, reduction);
+    }
 }

@@ -16,6 +16,7 @@ final class Reductions {
     private Reductions() {}
 
     static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
+        Kernels.requireArgs("sum", x, dims);
         boolean[] mask = Shapes.dimMask("sum", dims, x.dim());
         Tensor kept = Kernels.reduce(ReduceOp.SUM, x, mask);
         Tensor out = finish(kept, mask, keepDim);
@@ -33,6 +34,7 @@ final class Reductions {
     }
 
     static Tensor mean(Tensor x, int[] dims, boolean keepDim) {
+        Kernels.requireArgs("mean", x, dims);
         boolean[] mask = Shapes.dimMask("mean", dims, x.dim());
         if (!x.dtype().isFloating()) {
             throw new ShapeException("mean: needs a floating tensor, got " + x.dtype() + "; convert with to(DType.FLOAT32)");
@@ -57,10 +59,9 @@ final class Reductions {
 
     /** max/min over dimensions; ties share the gradient evenly (PyTorch's amax/amin rule). */
     private static Tensor extremum(String name, ReduceOp op, Tensor x, int[] dims, boolean keepDim) {
+        Kernels.requireArgs(name, x, dims);
         boolean[] mask = Shapes.dimMask(name, dims, x.dim());
-        if (x.numel() == 0) {
-            throw new ShapeException(name + ": cannot reduce an empty tensor of shape " + Shapes.str(x.shape()));
-        }
+        requireNonEmptyReduction(name, x, mask);
         Tensor kept = Kernels.reduce(op, x, mask);
         Tensor out = finish(kept, mask, keepDim);
         if (Autograd.needsGrad(x)) {
@@ -82,6 +83,7 @@ final class Reductions {
     }
 
     static Tensor logsumexp(Tensor x, int[] dims, boolean keepDim) {
+        Kernels.requireArgs("logsumexp", x, dims);
         boolean[] mask = Shapes.dimMask("logsumexp", dims, x.dim());
         // Subtracting the maximum keeps exp from overflowing; it is a constant for the gradient.
         Tensor shift = Kernels.reduce(ReduceOp.MAX, x.detach(), mask);
@@ -101,20 +103,30 @@ final class Reductions {
     }
 
     static Tensor argReduce(String name, boolean max, Tensor x, int dim, boolean keepDim) {
-        if (x.numel() == 0) {
-            throw new ShapeException(name + ": cannot reduce an empty tensor of shape " + Shapes.str(x.shape()));
-        }
+        Kernels.requireArgs(name, x);
+        int d = Shapes.dim(name, dim, x.dim());
         if (x.dim() == 0) {
             return Tensor.scalar(DType.INT64, 0);
         }
-        int d = Shapes.dim(name, dim, x.dim());
+        boolean[] reduced = new boolean[x.dim()];
+        reduced[d] = true;
+        requireNonEmptyReduction(name, x, reduced);
         int[] shape = x.shape();
         shape[d] = 1;
         Tensor kept = Tensor.empty(DType.INT64, shape);
         Backends.of(x).argReduce(max, x, d, kept);
-        boolean[] mask = new boolean[x.dim()];
-        mask[d] = true;
-        return keepDim ? kept : kept.reshape(Kernels.droppedShape(kept.shape(), mask));
+        return keepDim ? kept : kept.reshape(Kernels.droppedShape(kept.shape(), reduced));
+    }
+
+    /** max, min and their arg forms have no identity: a reduced dimension of size 0 has no answer. */
+    private static void requireNonEmptyReduction(String name, Tensor x, boolean[] mask) {
+        int[] shape = x.shape();
+        for (int d = 0; d < shape.length; d++) {
+            if (mask[d] && shape[d] == 0) {
+                throw new ShapeException(name + ": cannot reduce over dimension " + d + " of size 0 (input of shape "
+                        + Shapes.str(shape) + "); an empty reduction has no " + name);
+            }
+        }
     }
 
     /** The reduced tensor with or without its size-1 reduced dimensions (no autograd: the caller records). */

@@ -19,6 +19,7 @@ final class ShapeOps {
     // ------------------------------------------------------------ reshape / view
 
     static Tensor reshape(Tensor x, int[] requested) {
+        Kernels.requireArgs("reshape", x, requested);
         int[] shape = inferShape("reshape", x, requested);
         int[] strides = viewStrides(x.shape(), x.strides(), shape);
         Tensor out = strides != null ? view(x, shape, strides, x.offset())
@@ -27,6 +28,7 @@ final class ShapeOps {
     }
 
     static Tensor view(Tensor x, int[] requested) {
+        Kernels.requireArgs("view", x, requested);
         int[] shape = inferShape("view", x, requested);
         int[] strides = viewStrides(x.shape(), x.strides(), shape);
         if (strides == null) {
@@ -124,6 +126,7 @@ final class ShapeOps {
     }
 
     static Tensor flatten(Tensor x, int start, int end) {
+        Kernels.requireArgs("flatten", x);
         if (x.dim() == 0) {
             return reshape(x, new int[] {1});
         }
@@ -152,12 +155,13 @@ final class ShapeOps {
     // ------------------------------------------------------------ permutations
 
     static Tensor transpose(Tensor x, int d0, int d1) {
+        Kernels.requireArgs("transpose", x);
         int rank = x.dim();
+        int a = Shapes.dim("transpose", d0, rank);
+        int b = Shapes.dim("transpose", d1, rank);
         if (rank == 0) {
             return x;
         }
-        int a = Shapes.dim("transpose", d0, rank);
-        int b = Shapes.dim("transpose", d1, rank);
         int[] order = new int[rank];
         for (int d = 0; d < rank; d++) {
             order[d] = d;
@@ -168,6 +172,7 @@ final class ShapeOps {
     }
 
     static Tensor permute(Tensor x, int[] order) {
+        Kernels.requireArgs("permute", x, order);
         int rank = x.dim();
         if (order.length != rank) {
             throw new ShapeException("permute: order " + Arrays.toString(order) + " has " + order.length
@@ -208,6 +213,7 @@ final class ShapeOps {
     // ------------------------------------------------------------ broadcasting
 
     static Tensor expand(Tensor x, int[] requested) {
+        Kernels.requireArgs("expand", x, requested);
         int[] shape = x.shape();
         if (requested.length < shape.length) {
             throw new ShapeException("expand: cannot expand shape " + Shapes.str(shape) + " to "
@@ -234,6 +240,14 @@ final class ShapeOps {
         }
         if (Arrays.equals(target, shape)) {
             return x;
+        }
+        long elements = 1;
+        for (int size : target) {
+            elements *= size;
+            if (elements > Integer.MAX_VALUE) {
+                throw new ShapeException("expand: shape " + Arrays.toString(requested)
+                        + " has more than 2^31-1 elements, which Kiln tensors cannot hold");
+            }
         }
         Tensor out = Kernels.expandTo(x, target);
         if (Autograd.needsGrad(x)) {
@@ -268,6 +282,7 @@ final class ShapeOps {
     // ------------------------------------------------------------ slicing
 
     static Tensor slice(Tensor x, int dim, int start, int end, int step) {
+        Kernels.requireArgs("slice", x);
         if (x.dim() == 0) {
             throw new ShapeException("slice: a 0-d tensor has no dimension to slice");
         }
@@ -323,6 +338,7 @@ final class ShapeOps {
     }
 
     static Tensor select(Tensor x, int dim, int index) {
+        Kernels.requireArgs("select", x);
         if (x.dim() == 0) {
             throw new ShapeException("select: a 0-d tensor has no dimension to select from");
         }
@@ -339,6 +355,7 @@ final class ShapeOps {
     // ------------------------------------------------------------ squeeze / unsqueeze
 
     static Tensor unsqueeze(Tensor x, int dim) {
+        Kernels.requireArgs("unsqueeze", x);
         int rank = x.dim();
         int d = Shapes.dim("unsqueeze", dim, rank + 1);
         int[] shape = x.shape();
@@ -359,6 +376,7 @@ final class ShapeOps {
     }
 
     static Tensor squeeze(Tensor x, int dim) {
+        Kernels.requireArgs("squeeze", x);
         if (x.dim() == 0) {
             return x;
         }
@@ -370,6 +388,7 @@ final class ShapeOps {
     }
 
     static Tensor squeeze(Tensor x) {
+        Kernels.requireArgs("squeeze", x);
         return dropDims(x, -1, -1);
     }
 
@@ -397,6 +416,7 @@ final class ShapeOps {
     // ------------------------------------------------------------ copies
 
     static Tensor contiguous(Tensor x) {
+        Kernels.requireArgs("contiguous", x);
         Tensor out = Kernels.contiguousCopy(x);
         if (Autograd.needsGrad(x)) {
             Autograd.record(out, new Node("contiguous", x) {
@@ -410,6 +430,7 @@ final class ShapeOps {
     }
 
     static Tensor cast(Tensor x, DType dtype) {
+        Kernels.requireArgs("cast", x, dtype);
         Tensor out = Kernels.cast(x, dtype);
         if (dtype.isFloating() && Autograd.needsGrad(x)) {
             DType from = x.dtype();

@@ -12,10 +12,12 @@ final class Softmax {
     private Softmax() {}
 
     static Tensor softmax(Tensor x, int dim) {
+        Kernels.requireArgs("softmax", x);
         int d = Shapes.dim("softmax", dim, x.dim());
         Tensor out;
         try (GradMode.Scope ignored = GradMode.noGrad()) {
-            Tensor shifted = x.sub(x.max(d, true));
+            // An empty tensor has no maximum to subtract, and nothing to normalize.
+            Tensor shifted = x.numel() == 0 ? x : x.sub(x.max(d, true));
             Tensor e = shifted.exp();
             out = e.div(e.sum(d, true));
         }
@@ -35,10 +37,11 @@ final class Softmax {
     }
 
     static Tensor logSoftmax(Tensor x, int dim) {
+        Kernels.requireArgs("logSoftmax", x);
         int d = Shapes.dim("logSoftmax", dim, x.dim());
         Tensor out;
         try (GradMode.Scope ignored = GradMode.noGrad()) {
-            Tensor shifted = x.sub(x.max(d, true));
+            Tensor shifted = x.numel() == 0 ? x : x.sub(x.max(d, true));
             out = shifted.sub(shifted.exp().sum(d, true).log());
         }
         if (Autograd.needsGrad(x)) {

@@ -49,6 +49,18 @@ public final class Shapes {
         return out;
     }
 
+    /** Whether two shapes broadcast together under NumPy's rules. */
+    public static boolean canBroadcast(int[] a, int[] b) {
+        for (int i = 1; i <= Math.min(a.length, b.length); i++) {
+            int da = a[a.length - i];
+            int db = b[b.length - i];
+            if (da != db && da != 1 && db != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether {@code from} broadcasts to {@code to} (NumPy rules, {@code to} unchanged). */
     public static boolean broadcastsTo(int[] from, int[] to) {
         if (from.length > to.length) {

@@ -84,7 +84,12 @@ public final class Tensor {
     public static Tensor full(DType dtype, double value, int... shape) {
         Tensor t = zeros(dtype, shape);
         if (value != 0) {
-            Backends.of(t).fill(t, value);
+            if (t.numel() == 1) {
+                // The scalar operand of every scalar op: not worth a kernel launch.
+                t.storage.setDouble(0, value);
+            } else {
+                Backends.of(t).fill(t, value);
+            }
         }
         return t;
     }
@@ -425,8 +430,15 @@ public final class Tensor {
         return gradFn == null;
     }
 
-    /** Keeps this non-leaf tensor's gradient in {@link #grad()} during backward. */
+    /** Keeps this non-leaf tensor's gradient in {@link #grad()} during backward (a leaf keeps it anyway). */
     public Tensor retainGrad() {
+        if (!requiresGrad()) {
+            throw new IllegalStateException("retainGrad: this tensor of shape " + Shapes.str(shape)
+                    + " does not require grad, so no gradient reaches it");
+        }
+        if (gradFn != null) {
+            gradFn.retainGradOf(this);
+        }
         this.retainsGrad = true;
         return this;
     }
@@ -500,9 +512,18 @@ public final class Tensor {
     }
 
     private void checkInPlace(String op) {
-        if (requiresGrad && gradFn == null && GradMode.isEnabled()) {
+        if (!GradMode.isEnabled()) {
+            return;
+        }
+        if (requiresGrad && gradFn == null) {
             throw new IllegalStateException(op + ": a leaf tensor that requires grad cannot be modified in place "
                     + "while gradients are recorded; wrap the update in GradMode.noGrad()");
+        }
+        if (gradFn != null) {
+            // Kiln does not record in-place writes, so gradients through this tensor would silently be wrong.
+            throw new IllegalStateException(op + ": a tensor of shape " + Shapes.str(shape) + " produced by "
+                    + gradFn + " is part of the autograd graph and cannot be modified in place while gradients "
+                    + "are recorded; write into a detach()ed copy, or wrap the write in GradMode.noGrad()");
         }
     }
 
@@ -676,6 +697,15 @@ public final class Tensor {
         return Ops.abs(this);
     }
 
+    public Tensor square() {
+        return Ops.square(this);
+    }
+
+    /** Every element limited to [min, max]; pass an infinity for a one-sided bound. */
+    public Tensor clamp(double min, double max) {
+        return Ops.clamp(this, min, max);
+    }
+
     /** Element-wise maximum with broadcasting. */
     public Tensor maximum(Tensor other) {
         return Ops.maximum(this, other);
@@ -799,14 +829,49 @@ public final class Tensor {
         return Ops.lt(this, other);
     }
 
-    /** 1 where this &gt; s. */
+    /** 1 where not equal. */
+    public Tensor ne(Tensor other) {
+        return Ops.ne(this, other);
+    }
+
+    /** 1 where this &gt;= other. */
+    public Tensor ge(Tensor other) {
+        return Ops.ge(this, other);
+    }
+
+    /** 1 where this &lt;= other. */
+    public Tensor le(Tensor other) {
+        return Ops.le(this, other);
+    }
+
+    /** 1 where equal to s. */
+    public Tensor eq(double s) {
+        return Ops.eq(this, s);
+    }
+
+    /** 1 where not equal to s. */
+    public Tensor ne(double s) {
+        return Ops.ne(this, s);
+    }
+
+    /** 1 where this &gt; s (an integer tensor compared with a fractional s is compared as float). */
     public Tensor gt(double s) {
-        return Ops.gt(this, Tensor.scalar(dtype(), s));
+        return Ops.gt(this, s);
+    }
+
+    /** 1 where this &gt;= s. */
+    public Tensor ge(double s) {
+        return Ops.ge(this, s);
     }
 
     /** 1 where this &lt; s. */
     public Tensor lt(double s) {
-        return Ops.lt(this, Tensor.scalar(dtype(), s));
+        return Ops.lt(this, s);
+    }
+
+    /** 1 where this &lt;= s. */
+    public Tensor le(double s) {
+        return Ops.le(this, s);
     }
 
     /** Values picked along {@code dim} by an integer index tensor of the same rank. */

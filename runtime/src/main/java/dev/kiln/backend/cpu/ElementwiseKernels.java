@@ -67,6 +67,39 @@ final class ElementwiseKernels {
         };
     }
 
+    /** Rough cost of one element, in {@link Parallel#forRange}'s units (a cheap add is 1). */
+    static long cost(UnaryOp op) {
+        return switch (op) {
+            case NEG, ABS, SIGN, RELU, SQUARE, RECIPROCAL -> 1;
+            case SQRT -> 2;
+            case EXP, LOG, SIGMOID, TANH -> 10;
+            case GELU, ERF -> 40;
+        };
+    }
+
+    static long cost(BinaryOp op) {
+        return op == BinaryOp.POW ? 20 : 1;
+    }
+
+    /** {@code o = c != 0 ? a : b} over one float32 row. */
+    static void where(float[] c, int co, int cs, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o,
+            int oo, int n) {
+        if (cs == 1 && as == 1 && bs == 1) {
+            // Selecting bits through a mask instead of branching: masks from data are random, and a
+            // mispredicted branch per element made this loop several times slower than an add.
+            for (int i = 0; i < n; i++) {
+                int cb = Float.floatToRawIntBits(c[co + i]) & 0x7fffffff;
+                int pick = -((cb | -cb) >>> 31);
+                o[oo + i] = Float.intBitsToFloat((Float.floatToRawIntBits(a[ao + i]) & pick)
+                        | (Float.floatToRawIntBits(b[bo + i]) & ~pick));
+            }
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            o[oo + i] = c[co + i * cs] != 0 ? a[ao + i * as] : b[bo + i * bs];
+        }
+    }
+
     // ------------------------------------------------------------ float32 rows
 
     static void unary(UnaryOp op, float[] x, int xo, int xs, float[] o, int oo, int n) {

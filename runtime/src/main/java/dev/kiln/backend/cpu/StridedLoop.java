@@ -14,6 +14,16 @@ final class StridedLoop {
         void row(int[] offsets);
     }
 
+    /**
+     * Receives a piece of one row: the operands' offsets at the start of the row, and the piece's
+     * first element ({@code from}, counted from the row's start) and length. A kernel reads operand
+     * k at {@code offsets[k] + (from + i) * innerStride(k)}.
+     */
+    @FunctionalInterface
+    interface SegmentBody {
+        void run(int[] offsets, int from, int count);
+    }
+
     private final int[] shape;
     private final int[][] strides;
     private final int[] base;
@@ -106,42 +116,80 @@ final class StridedLoop {
         forRows(0, rows, body);
     }
 
+    /** The number of elements visited: rows() * rowLength(). */
+    int size() {
+        return rows * rowLength();
+    }
+
     /** Visits rows [start, end) in order. */
     void forRows(int start, int end, RowBody body) {
         if (start >= end || rowLength() == 0) {
             return;
         }
-        int k = base.length;
+        int[] counter = new int[Math.max(shape.length - 1, 0)];
+        int[] offsets = positionAt(start, counter);
+        for (int r = start; r < end; r++) {
+            body.row(offsets);
+            nextRow(counter, offsets);
+        }
+    }
+
+    /**
+     * Visits elements [start, end) of the row-major order as pieces of rows, so that one long row
+     * can be shared between threads.
+     */
+    void forSegments(int start, int end, SegmentBody body) {
+        int n = rowLength();
+        if (start >= end || n == 0) {
+            return;
+        }
+        int[] counter = new int[Math.max(shape.length - 1, 0)];
+        int[] offsets = positionAt(start / n, counter);
+        int from = start % n;
+        int remaining = end - start;
+        while (remaining > 0) {
+            int count = Math.min(n - from, remaining);
+            body.run(offsets, from, count);
+            remaining -= count;
+            from = 0;
+            if (remaining > 0) {
+                nextRow(counter, offsets);
+            }
+        }
+    }
+
+    /** The operands' offsets at the start of row {@code row}, with {@code counter} set to its coordinates. */
+    private int[] positionAt(int row, int[] counter) {
         int outer = shape.length - 1;
-        int[] counter = new int[Math.max(outer, 0)];
-        int[] offsets = new int[k];
-        // Position the counter at row 'start'.
-        int rem = start;
+        int rem = row;
         for (int d = outer - 1; d >= 0; d--) {
             counter[d] = rem % shape[d];
             rem /= shape[d];
         }
-        for (int i = 0; i < k; i++) {
+        int[] offsets = new int[base.length];
+        for (int i = 0; i < base.length; i++) {
             int off = base[i];
             for (int d = 0; d < outer; d++) {
                 off += counter[d] * strides[i][d];
             }
             offsets[i] = off;
         }
-        for (int r = start; r < end; r++) {
-            body.row(offsets);
-            for (int d = outer - 1; d >= 0; d--) {
-                counter[d]++;
-                if (counter[d] < shape[d]) {
-                    for (int i = 0; i < k; i++) {
-                        offsets[i] += strides[i][d];
-                    }
-                    break;
-                }
-                counter[d] = 0;
+        return offsets;
+    }
+
+    private void nextRow(int[] counter, int[] offsets) {
+        int k = base.length;
+        for (int d = shape.length - 2; d >= 0; d--) {
+            counter[d]++;
+            if (counter[d] < shape[d]) {
                 for (int i = 0; i < k; i++) {
-                    offsets[i] -= strides[i][d] * (shape[d] - 1);
+                    offsets[i] += strides[i][d];
                 }
+                return;
+            }
+            counter[d] = 0;
+            for (int i = 0; i < k; i++) {
+                offsets[i] -= strides[i][d] * (shape[d] - 1);
             }
         }
     }

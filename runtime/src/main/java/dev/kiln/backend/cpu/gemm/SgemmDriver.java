@@ -1,0 +1,155 @@
+package dev.kiln.backend.cpu.gemm;
+
+import dev.kiln.backend.cpu.Parallel;
+
+/**
+ * The cache-blocked loop nest around a float micro-kernel (the Goto/BLIS scheme), and its split over
+ * the worker threads.
+ *
+ * <p>For each panel of B (kc x nc, kept in L3) the threads first pack it together, then each thread
+ * takes a contiguous share of the rows of C, packs its rows of A block by block (mc x kc, kept in L2)
+ * and sweeps the strips of B (kc x nr, streamed from L2) past each micro-panel of A. Splitting the
+ * rows means no packed A block is ever packed twice; when C has too few rows to share, the threads
+ * share the strips of B instead.
+ */
+final class SgemmDriver {
+
+  /**
+   * Products smaller than this run on the calling thread only: below about 0.1 ms of work the wake-up
+   * of a worker and the duplicated packing cost more than the second core gives back (measured on the
+   * small layers of an MLP).
+   */
+  static final long PARALLEL_MIN_FLOPS = 12_000_000L;
+
+  /** A per-item cost so large that Parallel always splits the items over every thread. */
+  private static final long SPLIT_ALWAYS = Long.MAX_VALUE;
+
+  private SgemmDriver() {}
+
+  /** C = alpha * op(A) * op(B) + beta * C for m, n, k > 0; the arguments are already validated. */
+  static void multiply(SgemmKernel kernel, boolean transA, boolean transB, int m, int n, int k,
+      float alpha, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+      float beta, float[] c, int cOffset, int ldc) {
+    boolean parallel = Parallel.threads() > 1 && 2L * m * n * k >= PARALLEL_MIN_FLOPS;
+    int kcStep = balancedStep(k, kernel.kc(), 1);
+    int ncStep = balancedStep(n, kernel.nc(), kernel.nr());
+    PackBuffers callerBuffers = PackBuffers.local();
+    for (int jc = 0; jc < n; jc += ncStep) {
+      int nc = Math.min(ncStep, n - jc);
+      Strips strips = new Strips(nc, kernel.nr(), kernel.widthAlign());
+      for (int pc = 0; pc < k; pc += kcStep) {
+        int kc = Math.min(kcStep, k - pc);
+        float[] packedB = callerBuffers.packedB(strips.totalWidth() * kc);
+        Block block = new Block(kernel, transA, a, aOffset, lda, m, jc, nc, strips, pc, kc,
+            alpha, pc == 0 ? beta : 1f, c, cOffset, ldc, packedB);
+        int col0 = jc;
+        int depth0 = pc;
+        split(parallel && strips.count() > 1, strips.count(), (s0, s1) -> Packing.packB(transB,
+            b, bOffset, ldb, depth0, kc, col0, nc, strips, s0, s1, packedB));
+        block.computeShared(parallel);
+      }
+    }
+  }
+
+  /**
+   * The block size for cutting {@code extent} into the fewest blocks of at most {@code max}, made as
+   * equal as possible (a multiple of {@code unit}): k = 784 with KC = 512 gives two blocks of 392
+   * rather than 512 + 272, so no block is left with a short, poorly amortized depth.
+   */
+  static int balancedStep(int extent, int max, int unit) {
+    int blocks = (extent + max - 1) / max;
+    int step = (extent + blocks - 1) / blocks;
+    return (step + unit - 1) / unit * unit;
+  }
+
+  private static void split(boolean parallel, int items, Parallel.RangeBody body) {
+    if (parallel) {
+      Parallel.forRange(items, SPLIT_ALWAYS, body);
+    } else {
+      body.run(0, items);
+    }
+  }
+
+  /** One packed panel of B (depth kc, columns nc) applied to all rows of C. */
+  private static final class Block {
+    private final SgemmKernel kernel;
+    private final boolean transA;
+    private final float[] a;
+    private final int aOffset;
+    private final int lda;
+    private final int m;
+    private final int jc;
+    private final int nc;
+    private final Strips strips;
+    private final int pc;
+    private final int kc;
+    private final float alpha;
+    private final float beta;
+    private final float[] c;
+    private final int cOffset;
+    private final int ldc;
+    private final float[] packedB;
+
+    Block(SgemmKernel kernel, boolean transA, float[] a, int aOffset, int lda, int m, int jc, int nc,
+        Strips strips, int pc, int kc, float alpha, float beta, float[] c, int cOffset, int ldc,
+        float[] packedB) {
+      this.kernel = kernel;
+      this.transA = transA;
+      this.a = a;
+      this.aOffset = aOffset;
+      this.lda = lda;
+      this.m = m;
+      this.jc = jc;
+      this.nc = nc;
+      this.strips = strips;
+      this.pc = pc;
+      this.kc = kc;
+      this.alpha = alpha;
+      this.beta = beta;
+      this.c = c;
+      this.cOffset = cOffset;
+      this.ldc = ldc;
+      this.packedB = packedB;
+    }
+
+    /** Computes the block, sharing rows (or, for short C, strips) among the threads. */
+    void computeShared(boolean parallel) {
+      int mr = kernel.mr();
+      int panels = (m + mr - 1) / mr;
+      int count = strips.count();
+      int threads = Parallel.threads();
+      if (!parallel) {
+        compute(0, m, 0, count);
+      } else if (panels >= 2 * threads || panels >= count) {
+        split(true, panels, (q0, q1) -> compute(q0 * mr, Math.min(m, q1 * mr), 0, count));
+      } else {
+        split(true, count, (s0, s1) -> compute(0, m, s0, s1));
+      }
+    }
+
+    /** Rows [row0, row1) of C against strips [s0, s1) of the packed B panel. */
+    private void compute(int row0, int row1, int s0, int s1) {
+      int mr = kernel.mr();
+      int mcStep = balancedStep(row1 - row0, kernel.mc(), mr);
+      PackBuffers buffers = PackBuffers.local();
+      for (int ic = row0; ic < row1; ic += mcStep) {
+        int mc = Math.min(mcStep, row1 - ic);
+        float[] packedA = buffers.packedA(((mc + mr - 1) / mr) * mr * kc);
+        Packing.packA(transA, a, aOffset, lda, ic, mc, pc, kc, mr, packedA);
+        for (int s = s0; s < s1; s++) {
+          int first = strips.start(s);
+          int width = strips.width(s);
+          int cols = Math.min(width, nc - first);
+          int bBase = first * kc;
+          int cCol = cOffset + jc + first;
+          for (int ir = 0; ir < mc; ir += mr) {
+            float[] tile = buffers.tile(mr * width);
+            kernel.multiply(kc, packedA, ir * kc, packedB, bBase, width, tile);
+            kernel.store(tile, width, Math.min(mr, mc - ir), cols, alpha, beta, c,
+                cCol + (ic + ir) * ldc, ldc);
+          }
+        }
+      }
+    }
+  }
+}

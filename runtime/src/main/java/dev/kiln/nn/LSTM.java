@@ -1,0 +1,54 @@
+package dev.kiln.nn;
+
+import dev.kiln.annotations.Forward;
+import dev.kiln.tensor.DType;
+import dev.kiln.tensor.Generator;
+import dev.kiln.tensor.Tensor;
+
+/**
+ * A multi-layer LSTM with PyTorch's gate order (input, forget, cell, output):
+ * {@code [T, B, input_size]} ({@code [B, T, input_size]} batch-first) to {@code [T, B, D * hidden_size]};
+ * {@link #forwardWithState} also takes h0, c0 and returns h_n, c_n {@code [num_layers * D, B, hidden_size]}.
+ * Parameters {@code weight_ih_l0 [4 hidden, input]}, {@code weight_hh_l0 [4 hidden, hidden]},
+ * {@code bias_ih_l0}, {@code bias_hh_l0}, {@code weight_ih_l0_reverse}, ... as PyTorch's (see {@link RNNBase}).
+ */
+public class LSTM extends RNNBase {
+
+    /** One layer with biases, time-major. */
+    public LSTM(int inputSize, int hiddenSize) {
+        this(inputSize, hiddenSize, 1, true, false, 0, false);
+    }
+
+    /** PyTorch's arguments in PyTorch's order, from the global generator. */
+    public LSTM(int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst, double dropout,
+            boolean bidirectional) {
+        this(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, Generator.global(),
+                DType.FLOAT32);
+    }
+
+    public LSTM(int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst, double dropout,
+            boolean bidirectional, Generator generator, DType dtype) {
+        super("LSTM", 4, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, generator, dtype);
+    }
+
+    /** The output sequence from zero initial states; see {@link #forwardWithState} for the final states. */
+    @Forward
+    public Tensor forward(Tensor input) {
+        return run(input, null, null).output();
+    }
+
+    /** The output sequence and final hidden and cell states, from {@code h0} and {@code c0} (null for zeros). */
+    public RnnOutput forwardWithState(Tensor input, Tensor h0, Tensor c0) {
+        return run(input, h0, c0);
+    }
+
+    @Override
+    Tensor[] step(Tensor gi, Tensor h, Tensor c, Tensor whh, Tensor bhh) {
+        return Recurrence.lstm(gi, h, c, whh, bhh);
+    }
+
+    @Override
+    boolean hasCellState() {
+        return true;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.kiln.nn;
+
+import dev.kiln.annotations.Forward;
+import dev.kiln.nn.functional.F;
+import dev.kiln.ops.Reduction;
+import dev.kiln.tensor.Tensor;
+
+/** Squared error of an input and a target of the same shape: a 0-d loss, or the input's shape with {@code Reduction.NONE}. No parameters. */
+public class MSELoss extends Module {
+    private final Reduction reduction;
+
+    /** The mean loss. */
+    public MSELoss() {
+        this(Reduction.MEAN);
+    }
+
+    public MSELoss(Reduction reduction) {
+        this.reduction = reduction;
+    }
+
+    /** Input and target to the loss. */
+    @Forward
+    public Tensor forward(Tensor input, Tensor target) {
+        return F.mseLoss(input, target, reduction);
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "reduction=" + reduction.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

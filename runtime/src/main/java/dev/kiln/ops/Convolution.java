@@ -1,0 +1,159 @@
+package dev.kiln.ops;
+
+import dev.kiln.autograd.Autograd;
+import dev.kiln.autograd.Node;
+import dev.kiln.autograd.SavedTensor;
+import dev.kiln.tensor.ShapeException;
+import dev.kiln.tensor.Shapes;
+import dev.kiln.tensor.Tensor;
+
+/**
+ * 2-d convolution (PyTorch's {@code conv2d}: cross-correlation with stride, padding, dilation and
+ * groups) and its two gradients, each an op of its own.
+ *
+ * <p>The input gradient (a transposed convolution) and the weight gradient are bilinear like the
+ * convolution itself, and the three ops are each other's derivatives: differentiating the backward
+ * again ({@code createGraph}) needs no further formulas.
+ */
+final class Convolution {
+    private Convolution() {}
+
+    static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
+            int groups) {
+        if (x.dim() == 3) {
+            // An unbatched [C, H, W] input, as PyTorch accepts it.
+            return conv2d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0);
+        }
+        ConvGeometry g = ConvGeometry.of("conv2d", x, weight, bias, stride, padding, dilation, groups);
+        Tensor out = Tensor.zeros(x.dtype(), g.outputShape());
+        ConvKernels.forward(g, dense(x), dense(weight), bias == null ? null : dense(bias), out);
+        if (Autograd.needsGrad(x, weight, bias)) {
+            Autograd.record(out, new Node("conv2d", x, weight, bias) {
+                final SavedTensor savedX = weight.requiresGrad() ? save(x) : null;
+                final SavedTensor savedW = x.requiresGrad() ? save(weight) : null;
+
+                @Override
+                protected Tensor[] backward(Tensor gOut) {
+                    Tensor gx = needsGrad(0) ? inputGrad(gOut, savedW.get(), g) : null;
+                    Tensor gw = needsGrad(1) ? weightGrad(savedX.get(), gOut, g) : null;
+                    Tensor gb = needsGrad(2) ? channelSum(gOut) : null;
+                    return new Tensor[] {gx, gw, gb};
+                }
+            });
+        }
+        return out;
+    }
+
+    /** The gradient of conv2d with respect to its input: the transposed convolution of {@code gOut} with w. */
+    static Tensor inputGrad(Tensor gOut, Tensor weight, ConvGeometry g) {
+        checkGradOut("conv2d input gradient", gOut, g);
+        Tensor gx = Tensor.zeros(gOut.dtype(), g.inputShape());
+        ConvKernels.inputGrad(g, dense(gOut), dense(weight), gx);
+        if (Autograd.needsGrad(gOut, weight)) {
+            Autograd.record(gx, new Node("conv2dInputGrad", gOut, weight) {
+                final SavedTensor savedG = weight.requiresGrad() ? save(gOut) : null;
+                final SavedTensor savedW = gOut.requiresGrad() ? save(weight) : null;
+
+                @Override
+                protected Tensor[] backward(Tensor gg) {
+                    // <gg, convT(g, w)> = <conv(gg, w), g> = <weightGrad(gg, g), w>
+                    Tensor dG = needsGrad(0) ? conv2d(gg, savedW.get(), null, g.stride(), g.padding(), g.dilation(),
+                            g.groups()) : null;
+                    Tensor dW = needsGrad(1) ? weightGrad(gg, savedG.get(), g) : null;
+                    return new Tensor[] {dG, dW};
+                }
+            });
+        }
+        return gx;
+    }
+
+    /** The gradient of conv2d with respect to its weight, summed over the batch. */
+    static Tensor weightGrad(Tensor x, Tensor gOut, ConvGeometry g) {
+        checkGradOut("conv2d weight gradient", gOut, g);
+        Tensor gw = Tensor.zeros(gOut.dtype(), g.weightShape());
+        ConvKernels.weightGrad(g, dense(x), dense(gOut), gw);
+        if (Autograd.needsGrad(x, gOut)) {
+            Autograd.record(gw, new Node("conv2dWeightGrad", x, gOut) {
+                final SavedTensor savedX = gOut.requiresGrad() ? save(x) : null;
+                final SavedTensor savedG = x.requiresGrad() ? save(gOut) : null;
+
+                @Override
+                protected Tensor[] backward(Tensor gg) {
+                    // <gg, weightGrad(x, g)> = <g, conv(x, gg)> = <inputGrad(g, gg), x>
+                    Tensor dX = needsGrad(0) ? inputGrad(savedG.get(), gg, g) : null;
+                    Tensor dG = needsGrad(1) ? conv2d(savedX.get(), gg, null, g.stride(), g.padding(), g.dilation(),
+                            g.groups()) : null;
+                    return new Tensor[] {dX, dG};
+                }
+            });
+        }
+        return gw;
+    }
+
+    /** The sum of {@code [N, C, H, W]} over all but the channels: the bias gradient, in one pass. */
+    static Tensor channelSum(Tensor g) {
+        int[] shape = g.shape();
+        int n = shape[0];
+        int c = shape[1];
+        int hw = shape[2] * shape[3];
+        Tensor dense = dense(g);
+        Object a = ConvKernels.array(dense);
+        double[] sums = new double[c];
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                int from = dense.offset() + (i * c + ch) * hw;
+                sums[ch] += a instanceof float[] f ? sum(f, from, hw) : sum((double[]) a, from, hw);
+            }
+        }
+        Tensor out = Tensor.of(sums, c).to(g.dtype());
+        if (Autograd.needsGrad(g)) {
+            Autograd.record(out, new Node("conv2dBiasGrad", g) {
+                @Override
+                protected Tensor[] backward(Tensor gg) {
+                    return new Tensor[] {gg.reshape(1, c, 1, 1).expand(shape)};
+                }
+            });
+        }
+        return out;
+    }
+
+    // Four partial sums keep the additions independent, so the loop is not bound by their latency.
+    private static double sum(float[] a, int from, int length) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int i = from;
+        int end = from + length;
+        for (; i + 3 < end; i += 4) {
+            s0 += a[i];
+            s1 += a[i + 1];
+            s2 += a[i + 2];
+            s3 += a[i + 3];
+        }
+        for (; i < end; i++) {
+            s0 += a[i];
+        }
+        return (double) s0 + s1 + s2 + s3;
+    }
+
+    private static double sum(double[] a, int from, int length) {
+        double s = 0;
+        for (int i = from; i < from + length; i++) {
+            s += a[i];
+        }
+        return s;
+    }
+
+    private static void checkGradOut(String op, Tensor gOut, ConvGeometry g) {
+        if (!gOut.hasShape(g.outputShape())) {
+            throw new ShapeException(op + ": gradient of shape " + Shapes.str(gOut.shape())
+                    + " does not match the convolution's output shape " + Shapes.str(g.outputShape()));
+        }
+    }
+
+    /** {@code t} itself when its elements are contiguous, else a contiguous copy (outside the graph). */
+    static Tensor dense(Tensor t) {
+        return t.isContiguous() ? t : Kernels.contiguousCopy(t);
+    }
+}

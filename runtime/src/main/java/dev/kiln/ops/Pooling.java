@@ -1,0 +1,161 @@
+package dev.kiln.ops;
+
+import dev.kiln.autograd.Autograd;
+import dev.kiln.autograd.Node;
+import dev.kiln.tensor.ShapeException;
+import dev.kiln.tensor.Shapes;
+import dev.kiln.tensor.Tensor;
+
+/**
+ * 2-d max, average and adaptive average pooling over {@code [N, C, H, W]} (or {@code [C, H, W]})
+ * inputs, each with its backward.
+ *
+ * <p>Every pooling is linear in its input once the windows (and, for max pooling, the winning
+ * positions) are fixed, so each forward has an adjoint op, and each adjoint's backward is the
+ * forward again: gradients of gradients come for free.
+ */
+final class Pooling {
+    private Pooling() {}
+
+    static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
+        String op = "maxPool2d";
+        int[] hw = PoolWindows.spatial(op, x.shape());
+        PoolWindows.checkArgs(op, kernel, stride, padding, dilation);
+        checkFloating(op, x);
+        int outH = PoolWindows.outSize(op, hw[0], kernel[0], stride[0], padding[0], dilation[0], ceilMode);
+        int outW = PoolWindows.outSize(op, hw[1], kernel[1], stride[1], padding[1], dilation[1], ceilMode);
+        int[] inShape = x.shape();
+        int[] outShape = withSpatial(inShape, outH, outW);
+        int planes = planes(inShape);
+        int[] argmax = new int[planes * outH * outW];
+        Tensor out = Tensor.zeros(x.dtype(), outShape);
+        PoolKernels.maxForward(Convolution.dense(x), planes, hw[0], hw[1], outH, outW, kernel, stride, padding,
+                dilation, out, argmax);
+        if (Autograd.needsGrad(x)) {
+            Autograd.record(out, new Node(op, x) {
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    return new Tensor[] {scatterMax(g, argmax, inShape)};
+                }
+            });
+        }
+        return out;
+    }
+
+    /** Sends each output gradient to the input that won its window: the backward of max pooling. */
+    private static Tensor scatterMax(Tensor g, int[] argmax, int[] inShape) {
+        int[] outShape = g.shape();
+        int planes = planes(inShape);
+        int inPlane = inShape[inShape.length - 2] * inShape[inShape.length - 1];
+        int outPlane = outShape[outShape.length - 2] * outShape[outShape.length - 1];
+        Tensor gx = Tensor.zeros(g.dtype(), inShape);
+        PoolKernels.scatter(Convolution.dense(g), argmax, planes, inPlane, outPlane, gx);
+        if (Autograd.needsGrad(g)) {
+            Autograd.record(gx, new Node("maxPool2dBackward", g) {
+                @Override
+                protected Tensor[] backward(Tensor gg) {
+                    return new Tensor[] {gatherMax(gg, argmax, outShape)};
+                }
+            });
+        }
+        return gx;
+    }
+
+    /** Reads the winning positions out of an input-shaped tensor: the adjoint of {@link #scatterMax}. */
+    private static Tensor gatherMax(Tensor x, int[] argmax, int[] outShape) {
+        int[] inShape = x.shape();
+        int planes = planes(inShape);
+        int inPlane = inShape[inShape.length - 2] * inShape[inShape.length - 1];
+        int outPlane = outShape[outShape.length - 2] * outShape[outShape.length - 1];
+        Tensor out = Tensor.zeros(x.dtype(), outShape);
+        PoolKernels.gather(Convolution.dense(x), argmax, planes, inPlane, outPlane, out);
+        if (Autograd.needsGrad(x)) {
+            Autograd.record(out, new Node("maxPool2dGather", x) {
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    return new Tensor[] {scatterMax(g, argmax, inShape)};
+                }
+            });
+        }
+        return out;
+    }
+
+    static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean ceilMode,
+            boolean countIncludePad, int divisorOverride) {
+        String op = "avgPool2d";
+        int[] hw = PoolWindows.spatial(op, x.shape());
+        PoolWindows.checkArgs(op, kernel, stride, padding, new int[] {1, 1});
+        if (divisorOverride < 0) {
+            throw new ShapeException(op + ": divisor_override must be positive (or 0 for none), got " + divisorOverride);
+        }
+        checkFloating(op, x);
+        PoolWindows win = PoolWindows.average(op, hw[0], hw[1], kernel, stride, padding, ceilMode, countIncludePad,
+                divisorOverride);
+        return windowAverage(op, x, win);
+    }
+
+    static Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) {
+        String op = "adaptiveAvgPool2d";
+        int[] hw = PoolWindows.spatial(op, x.shape());
+        if (outH < 1 || outW < 1) {
+            throw new ShapeException(op + ": output size must be positive, got " + outH + "x" + outW);
+        }
+        if (hw[0] == 0 || hw[1] == 0) {
+            throw new ShapeException(op + ": input of shape " + Shapes.str(x.shape()) + " has an empty plane");
+        }
+        checkFloating(op, x);
+        return windowAverage(op, x, PoolWindows.adaptive(hw[0], hw[1], outH, outW));
+    }
+
+    /** Averages over the given windows. */
+    private static Tensor windowAverage(String op, Tensor x, PoolWindows win) {
+        int[] inShape = x.shape();
+        Tensor out = Tensor.zeros(x.dtype(), withSpatial(inShape, win.outH(), win.outW()));
+        PoolKernels.avgForward(Convolution.dense(x), planes(inShape), win, out);
+        if (Autograd.needsGrad(x)) {
+            Autograd.record(out, new Node(op, x) {
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    return new Tensor[] {windowAverageAdjoint(op, g, win, inShape)};
+                }
+            });
+        }
+        return out;
+    }
+
+    /** Spreads each output gradient evenly (times its scale) over its window: the backward of average pooling. */
+    private static Tensor windowAverageAdjoint(String op, Tensor g, PoolWindows win, int[] inShape) {
+        Tensor gx = Tensor.zeros(g.dtype(), inShape);
+        PoolKernels.avgAdjoint(Convolution.dense(g), planes(inShape), win, gx);
+        if (Autograd.needsGrad(g)) {
+            Autograd.record(gx, new Node(op + "Backward", g) {
+                @Override
+                protected Tensor[] backward(Tensor gg) {
+                    return new Tensor[] {windowAverage(op, gg, win)};
+                }
+            });
+        }
+        return gx;
+    }
+
+    private static int planes(int[] shape) {
+        int planes = 1;
+        for (int d = 0; d < shape.length - 2; d++) {
+            planes *= shape[d];
+        }
+        return planes;
+    }
+
+    private static int[] withSpatial(int[] shape, int h, int w) {
+        int[] out = shape.clone();
+        out[out.length - 2] = h;
+        out[out.length - 1] = w;
+        return out;
+    }
+
+    private static void checkFloating(String op, Tensor x) {
+        if (!x.dtype().isFloating()) {
+            throw new ShapeException(op + ": needs a floating input, got " + x.dtype());
+        }
+    }
+}

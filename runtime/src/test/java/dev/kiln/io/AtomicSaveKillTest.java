@@ -1,0 +1,91 @@
+package dev.kiln.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.kiln.tensor.Generator;
+import dev.kiln.tensor.Tensor;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills a child JVM that is saving a checkpoint over and over, at seeded random moments, and
+ * checks that the file on disk is always one complete version, never a damaged one.
+ */
+class AtomicSaveKillTest {
+    private static final int KILLS = 6;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killingTheProcessDuringSavesNeverDamagesTheCheckpoint() throws Exception {
+        Path target = dir.resolve("last.safetensors");
+        SafeTensors.write(target, SaveLoopMain.contents(0), SaveLoopMain.metadata(0));
+        Generator delays = new Generator(20240611L);
+        long previous = 0;
+        List<Long> seen = new ArrayList<>();
+        for (int k = 1; k <= KILLS; k++) {
+            long first = k * 1_000_000L;
+            Process child = start(target, first);
+            try {
+                awaitReady(child);
+                Thread.sleep(20 + delays.nextInt(300));
+            } finally {
+                child.destroyForcibly();
+                child.waitFor(30, TimeUnit.SECONDS);
+            }
+            long version = check(target);
+            assertTrue(version >= previous, "the checkpoint went back from version " + previous + " to " + version);
+            previous = version;
+            seen.add(version);
+        }
+        assertTrue(previous >= 1_000_000L, "the children saved at least once: " + seen);
+    }
+
+    /** Reads the checkpoint and checks it is exactly one of the versions written; returns that version. */
+    private static long check(Path target) {
+        SafeTensors.Contents c = SafeTensors.read(target);
+        long version = Long.parseLong(c.metadata().get("version"));
+        Map<String, Tensor> expected = SaveLoopMain.contents(version);
+        assertEquals(expected.keySet(), c.tensors().keySet());
+        for (Map.Entry<String, Tensor> e : expected.entrySet()) {
+            assertArrayEquals(e.getValue().toDoubleArray(), c.tensors().get(e.getKey()).toDoubleArray(),
+                    "version " + version + ", tensor " + e.getKey());
+        }
+        return version;
+    }
+
+    private static Process start(Path target, long first) throws IOException {
+        String java = ProcessHandle.current().info().command()
+                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "-XX:TieredStopAtLevel=1",
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), SaveLoopMain.class.getName(),
+                target.toString(), Long.toString(first));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    private static void awaitReady(Process child) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.equals("ready")) {
+                return;
+            }
+            seen.append(line).append('\n');
+        }
+        fail("the child JVM ended before it was ready:\n" + seen);
+    }
+}
