@@ -1,5 +1,6 @@
 package dev.kiln.examples;
 
+import dev.kiln.backend.cpu.Parallel;
 import dev.kiln.examples.cli.TrainingOptions;
 import dev.kiln.examples.models.FixedHiddenMlp;
 import dev.kiln.examples.models.MySequential;
@@ -57,6 +58,9 @@ public final class BlocksCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         rejectDataOptions();
+        if (options.threads != null) {
+            Parallel.setThreads(options.threads);
+        }
         PrintStream out = System.out;
         Generator generator = new Generator(options.seed);
         Tensor x = Tensor.rand(generator, 2, 20);

@@ -30,9 +30,15 @@ public final class ExampleRun {
     public record Result(double testAccuracy, double testLoss, Path checkpoint, Path metrics, Path plot,
             List<EpochMetrics> history) {}
 
-    /** Trains {@code model} and writes model.safetensors, metrics.csv and curves.png into the run directory. */
+    /** Trains {@code model} on MNIST and writes model.safetensors, metrics.csv and curves.png into the run directory. */
     public static Result train(String name, Module model, Optimizer optimizer, LossFunction loss, TensorDataset train,
             TensorDataset test, int epochs, TrainingOptions options, PrintStream out) {
+        return train(name, "MNIST", model, optimizer, loss, train, test, epochs, options, out);
+    }
+
+    /** Trains {@code model} on the named data set ("MNIST", "CIFAR-10") and writes its files into the run directory. */
+    public static Result train(String name, String dataset, Module model, Optimizer optimizer, LossFunction loss,
+            TensorDataset train, TensorDataset test, int epochs, TrainingOptions options, PrintStream out) {
         if (options.threads != null) {
             Parallel.setThreads(options.threads);
         }
@@ -43,7 +49,7 @@ public final class ExampleRun {
         DataLoader<Batch> trainLoader = DataLoader.builder(train).batchSize(options.batchSize).shuffle(true)
                 .seed(options.seed).build();
         DataLoader<Batch> testLoader = DataLoader.builder(test).batchSize(500).build();
-        MetricsLogger metrics = new MetricsLogger(runDir, "Kiln " + name + " on MNIST");
+        MetricsLogger metrics = new MetricsLogger(runDir, "Kiln " + name + " on " + dataset);
         Trainer trainer = Trainer.builder(model, optimizer, loss)
                 .epochs(epochs)
                 .listener(metrics)
@@ -57,7 +63,8 @@ public final class ExampleRun {
         SafeTensors.write(checkpoint, model.stateDict(), Map.of("example", name,
                 "epochs", Integer.toString(history.size()),
                 "test_accuracy", String.format(Locale.ROOT, "%.4f", last.valAccuracy())));
-        out.printf(Locale.ROOT, "%ntest accuracy %.4f (%d held-out digits)%n", last.valAccuracy(), test.size());
+        out.printf(Locale.ROOT, "%ntest accuracy %.4f (%d held-out %s examples)%n", last.valAccuracy(), test.size(),
+                dataset);
         out.println("checkpoint  " + checkpoint.toAbsolutePath().normalize());
         out.println("metrics     " + metrics.csvPath().toAbsolutePath().normalize());
         out.println("plot        " + metrics.plotPath().toAbsolutePath().normalize());

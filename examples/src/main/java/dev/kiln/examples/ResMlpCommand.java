@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "resmlp", mixinStandardHelpOptions = true,
         description = "The seed assignment's residual MLP (needle's MLPResNet) on MNIST or CIFAR-10: trains, saves "
-                + "model.safetensors, loads it into a fresh model and evaluates that without gradients.")
+                + "model.safetensors, loads it into a fresh model and evaluates that without gradients. Default: 20 "
+                + "epochs on MNIST, 10 on CIFAR-10, Adam lr 1e-3.")
 public final class ResMlpCommand implements Callable<Integer> {
     private static final int CLASSES = 10;
 
@@ -77,12 +78,12 @@ public final class ResMlpCommand implements Callable<Integer> {
         int dim = train.inputs().numel() / Math.max(train.size(), 1);
         MlpResNet net = new MlpResNet(dim, hidden, blocks, CLASSES, dropout, new Generator(options.seed));
         double lr = options.lr != null ? options.lr : 1e-3;
-        int epochs = options.epochs != null ? options.epochs : cifar ? 10 : 10;
+        int epochs = options.epochs != null ? options.epochs : cifar ? 10 : 20;
         Adam adam = new Adam(net.parameters(), Adam.options().lr(lr).weightDecay(weightDecay));
         String name = cifar ? "resmlp-cifar10" : "resmlp";
         PrintStream out = System.out;
-        ExampleRun.Result trained = ExampleRun.train(name, net, adam, F::crossEntropy, train, test, epochs, options,
-                out);
+        ExampleRun.Result trained = ExampleRun.train(name, cifar ? "CIFAR-10" : "MNIST", net, adam, F::crossEntropy,
+                train, test, epochs, options, out);
 
         // A fresh model with other initial weights, so that only the file can make it agree with the trained one.
         MlpResNet fresh = new MlpResNet(dim, hidden, blocks, CLASSES, dropout, new Generator(options.seed + 1));

@@ -1,9 +1,11 @@
 package dev.kiln.processor;
 
 import com.google.auto.service.AutoService;
+import dev.kiln.processor.autodiff.TreesAccess;
 import dev.kiln.processor.codegen.java.SourceFiles;
 import dev.kiln.processor.diag.Reporter;
 import dev.kiln.processor.model.KilnTypes;
+import dev.kiln.processor.step.DerivativesStep;
 import dev.kiln.processor.step.ModuleStep;
 import dev.kiln.processor.step.ProcessingStep;
 import java.util.LinkedHashMap;
@@ -57,7 +59,8 @@ public final class KilnProcessor extends AbstractProcessor {
         reporter = new Reporter(env.getMessager());
         KilnTypes kilnTypes = new KilnTypes(env.getElementUtils(), env.getTypeUtils());
         SourceFiles files = new SourceFiles(env.getFiler(), reporter, KilnProcessor.class.getName());
-        steps = List.of(new ModuleStep(kilnTypes, reporter, files));
+        steps = List.of(new ModuleStep(kilnTypes, reporter, files, TreesAccess.of(env).orElse(null), env.getClass().getName()),
+                new DerivativesStep(reporter, files));
     }
 
     @Override

@@ -341,6 +341,14 @@ public abstract class Module {
     }
 
     /**
+     * The compiled forward of this module's class, or null when its {@code @Forward} body runs
+     * eagerly; {@code apply}/{@code call} use it when gradients are recorded.
+     */
+    public final dev.kiln.compiled.CompiledModule<Module> compiledForward() {
+        return structure().compiled();
+    }
+
+    /**
      * Calls this module's {@code @Forward} method with any arguments: tensors and hyperparameters
      * (boxed primitives, strings), checked against its signature. Returns what it returns.
      */

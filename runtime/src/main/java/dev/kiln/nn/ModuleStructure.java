@@ -39,4 +39,12 @@ public interface ModuleStructure<M extends Module> {
      * empty string when the class has none.
      */
     String forwardSignature();
+
+    /**
+     * The compiled forward and backward of the {@code @Forward} body ({@code Foo_Compiled}), or null
+     * when the processor could not compile it and the body runs eagerly on the autograd tape.
+     */
+    default dev.kiln.compiled.CompiledModule<M> compiled() {
+        return null;
+    }
 }

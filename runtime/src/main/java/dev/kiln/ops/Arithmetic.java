@@ -21,7 +21,8 @@ final class Arithmetic {
             Autograd.record(out, new Node("add", a, b) {
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    return new Tensor[] {needsGrad(0) ? sumTo(g, as) : null, needsGrad(1) ? sumTo(g, bs) : null};
+                    return new Tensor[] {needsGrad(0) ? Derivatives.addGradA(g, as) : null,
+                        needsGrad(1) ? Derivatives.addGradB(g, bs) : null};
                 }
             });
         }
@@ -37,8 +38,8 @@ final class Arithmetic {
             Autograd.record(out, new Node("sub", a, b) {
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    return new Tensor[] {needsGrad(0) ? sumTo(g, as) : null,
-                        needsGrad(1) ? sumTo(g.neg(), bs) : null};
+                    return new Tensor[] {needsGrad(0) ? Derivatives.subGradA(g, as) : null,
+                        needsGrad(1) ? Derivatives.subGradB(g, bs) : null};
                 }
             });
         }
@@ -58,8 +59,8 @@ final class Arithmetic {
 
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    return new Tensor[] {needsGrad(0) ? sumTo(g.mul(savedB.get()), as) : null,
-                        needsGrad(1) ? sumTo(g.mul(savedA.get()), bs) : null};
+                    return new Tensor[] {needsGrad(0) ? Derivatives.mulGradA(g, as, savedB.get()) : null,
+                        needsGrad(1) ? Derivatives.mulGradB(g, savedA.get(), bs) : null};
                 }
             });
         }
@@ -80,8 +81,8 @@ final class Arithmetic {
                 protected Tensor[] backward(Tensor g) {
                     Tensor bv = savedB.get();
                     // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
-                    return new Tensor[] {needsGrad(0) ? sumTo(g.div(bv), as) : null,
-                        needsGrad(1) ? sumTo(g.mul(savedA.get()).div(bv.mul(bv)).neg(), bs) : null};
+                    return new Tensor[] {needsGrad(0) ? Derivatives.divGradA(g, as, bv) : null,
+                        needsGrad(1) ? Derivatives.divGradB(g, savedA.get(), bv, bs) : null};
                 }
             });
         }

@@ -34,7 +34,7 @@ final class Elementwise {
 
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    return new Tensor[] {g.mul(savedOut.get())};
+                    return new Tensor[] {Derivatives.expGradX(g, savedOut.get())};
                 }
             });
         }
@@ -50,7 +50,7 @@ final class Elementwise {
 
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    return new Tensor[] {g.div(savedX.get())};
+                    return new Tensor[] {Derivatives.logGradX(g, savedX.get())};
                 }
             });
         }
@@ -66,7 +66,7 @@ final class Elementwise {
 
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    return new Tensor[] {g.div(savedOut.get().mul(2))};
+                    return new Tensor[] {Derivatives.sqrtGradX(g, savedOut.get())};
                 }
             });
         }
@@ -115,7 +115,7 @@ final class Elementwise {
 
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    return new Tensor[] {g.mul(positive(savedOut.get()))};
+                    return new Tensor[] {Derivatives.reluGradX(g, savedOut.get())};
                 }
             });
         }
@@ -127,6 +127,25 @@ final class Elementwise {
         return Kernels.binaryScalar(BinaryOp.GT, x.detach(), 0);
     }
 
+    /**
+     * {@code g} where {@code out > 0}, else 0: ReLU's backward in one pass. It is linear in {@code g}
+     * with the same mask, so it is its own derivative with respect to {@code g}; the mask is a step
+     * function of {@code out}, whose derivative is zero wherever it exists.
+     */
+    static Tensor reluBackward(Tensor g, Tensor out) {
+        Tensor mask = out.detach();
+        Tensor result = Kernels.binary("reluBackward", BinaryOp.PASS_IF_POSITIVE, mask, g);
+        if (Autograd.needsGrad(g)) {
+            Autograd.record(result, new Node("reluBackward", g) {
+                @Override
+                protected Tensor[] backward(Tensor gg) {
+                    return new Tensor[] {reluBackward(gg, mask)};
+                }
+            });
+        }
+        return result;
+    }
+
     static Tensor sigmoid(Tensor x) {
         Kernels.requireArgs("sigmoid", x);
         Tensor out = Kernels.unary(UnaryOp.SIGMOID, x);
@@ -136,8 +155,7 @@ final class Elementwise {
 
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    Tensor y = savedOut.get();
-                    return new Tensor[] {g.mul(y.mul(Arithmetic.rsubScalar(1, y)))};
+                    return new Tensor[] {Derivatives.sigmoidGradX(g, savedOut.get())};
                 }
             });
         }
@@ -153,8 +171,7 @@ final class Elementwise {
 
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    Tensor y = savedOut.get();
-                    return new Tensor[] {g.mul(Arithmetic.rsubScalar(1, y.mul(y)))};
+                    return new Tensor[] {Derivatives.tanhGradX(g, savedOut.get())};
                 }
             });
         }

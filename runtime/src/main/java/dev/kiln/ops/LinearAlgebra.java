@@ -77,8 +77,8 @@ final class LinearAlgebra {
                 @Override
                 protected Tensor[] backward(Tensor g) {
                     // dA = G B^T, dB = A^T G, summed over broadcast batch dimensions.
-                    Tensor ga = needsGrad(0) ? ShapeOps.sumTo(g.matmul(savedB.get().transpose(-1, -2)), as) : null;
-                    Tensor gb = needsGrad(1) ? ShapeOps.sumTo(savedA.get().transpose(-1, -2).matmul(g), bs) : null;
+                    Tensor ga = needsGrad(0) ? Derivatives.matmulGradA(g, as, savedB.get()) : null;
+                    Tensor gb = needsGrad(1) ? Derivatives.matmulGradB(g, savedA.get(), bs) : null;
                     return new Tensor[] {ga, gb};
                 }
             });

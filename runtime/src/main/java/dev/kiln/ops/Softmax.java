@@ -28,8 +28,7 @@ final class Softmax {
                 @Override
                 protected Tensor[] backward(Tensor g) {
                     // dx = y * (g - sum(g * y))
-                    Tensor y = savedOut.get();
-                    return new Tensor[] {y.mul(g.sub(g.mul(y).sum(d, true)))};
+                    return new Tensor[] {Derivatives.softmaxGradX(g, d, savedOut.get())};
                 }
             });
         }
@@ -51,7 +50,7 @@ final class Softmax {
                 @Override
                 protected Tensor[] backward(Tensor g) {
                     // dx = g - softmax(x) * sum(g)
-                    return new Tensor[] {g.sub(savedOut.get().exp().mul(g.sum(d, true)))};
+                    return new Tensor[] {Derivatives.logSoftmaxGradX(g, d, savedOut.get())};
                 }
             });
         }

@@ -15,6 +15,7 @@ import dev.kiln.tensor.ShapeException;
 import dev.kiln.tensor.Shapes;
 import dev.kiln.tensor.Tensor;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A sequence classifier: a one-layer, batch-first recurrent layer (LSTM, bidirectional LSTM, Elman RNN
@@ -31,7 +32,7 @@ public class SequenceClassifier extends Module {
 
         /** The name used on the command line: lstm, bilstm, rnn, gru. */
         public String cliName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -63,12 +64,15 @@ public class SequenceClassifier extends Module {
 
     /** The input as batch-first steps, {@code [N, T, features]}. */
     private Tensor sequence(Tensor x) {
-        int n = x.size(0);
-        if (x.dim() < 2 || x.numel() % ((long) n * features) != 0 || x.numel() == 0) {
+        if (x.dim() == 3 && x.size(2) == features) {
+            return x;
+        }
+        int perExample = x.dim() < 2 || x.size(0) == 0 ? 0 : x.numel() / x.size(0);
+        if (perExample == 0 || perExample % features != 0) {
             throw new ShapeException("SequenceClassifier: input of shape " + Shapes.str(x.shape())
                     + " cannot be read as [N, T, " + features + "] (rows of " + features + " features)");
         }
-        return x.dim() == 3 && x.size(2) == features ? x : x.reshape(n, -1, features);
+        return x.reshape(x.size(0), perExample / features, features);
     }
 
     /** h_n of the recurrent layer as {@code [N, D·hidden]}, directions concatenated forward first. */

@@ -9,7 +9,7 @@ import javax.tools.Diagnostic.Kind;
  * is wrong and what to do.
  *
  * <p>Tags are grouped: {@code KLN1xx} annotated fields, {@code KLN2xx} module classes,
- * {@code KLN3xx} {@code @Forward} methods, {@code KLN9xx} the processor itself. A tag is never
+ * {@code KLN3xx} {@code @Forward} methods, {@code KLN4xx} compiling {@code @Forward} bodies, {@code KLN9xx} the processor itself. A tag is never
  * reused for another meaning.
  */
 public enum Diagnostic {
@@ -92,6 +92,15 @@ public enum Diagnostic {
 
     // ------------------------------------------------------------------ the processor
 
+    /** Args: signature, line, reason. A note: the body runs eagerly on the autograd tape. */
+    COMPILE_EAGER_NOTE("KLN401", "%s runs eagerly: line %d: %s; the model still trains on the autograd tape (use "
+            + "@Forward(compile = CompileMode.EAGER) to silence this note)", Kind.NOTE),
+    /** Args: signature, line, reason. */
+    COMPILE_REQUIRED_FAILED("KLN402", "%s cannot be compiled, and @Forward(compile = REQUIRED) requires it: line %d: "
+            + "%s; rewrite that line or use compile = AUTO to let it run eagerly"),
+    /** Args: signature, the processing environment's class. A note. */
+    COMPILE_NO_TREE_API("KLN403", "%s runs eagerly: this compiler (%s) gives annotation processors no access to method bodies "
+            + "(com.sun.source.util.Trees); compile with javac to get compiled forward and backward code", Kind.NOTE),
     /** Args: generated class, reason. */
     WRITE_FAILED("KLN901", "could not write %s: %s (is there already a type of that name? rename it)"),
     /** Args: what was being processed, the exception with its stack trace. */
@@ -100,10 +109,16 @@ public enum Diagnostic {
 
     private final String tag;
     private final String template;
+    private final Kind kind;
 
     Diagnostic(String tag, String template) {
+        this(tag, template, Kind.ERROR);
+    }
+
+    Diagnostic(String tag, String template, Kind kind) {
         this.tag = tag;
         this.template = template;
+        this.kind = kind;
     }
 
     /** The stable tag, e.g. {@code KLN101}. */
@@ -116,9 +131,9 @@ public enum Diagnostic {
         return template;
     }
 
-    /** How javac reports it: every Kiln diagnostic is an error for now. */
+    /** How javac reports it: an error, or a note for a body that runs eagerly. */
     public Kind kind() {
-        return Kind.ERROR;
+        return kind;
     }
 
     /** The full message: {@code [KLN101] @Param field 'w' may not be private: ...}. */

@@ -34,6 +34,22 @@ public final class Reporter {
     }
 
     /**
+     * Prints {@code diagnostic} at {@code tree} of {@code unit} (the exact line of a statement), or on
+     * {@code element} when the tree is unknown.
+     */
+    public void reportAt(Diagnostic diagnostic, com.sun.source.util.Trees trees, com.sun.source.tree.Tree tree,
+            com.sun.source.tree.CompilationUnitTree unit, Element element, Object... args) {
+        if (trees == null || tree == null || unit == null) {
+            report(diagnostic, element, null, args);
+            return;
+        }
+        if (diagnostic.kind() == javax.tools.Diagnostic.Kind.ERROR) {
+            errors++;
+        }
+        trees.printMessage(diagnostic.kind(), diagnostic.format(args), tree, unit);
+    }
+
+    /**
      * Turns an exception thrown inside the processor into a {@link Diagnostic#PROCESSOR_BUG} error on
      * {@code element} (may be null), with the stack trace, so that no exception reaches javac.
      */

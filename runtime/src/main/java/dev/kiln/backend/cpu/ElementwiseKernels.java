@@ -46,6 +46,7 @@ final class ElementwiseKernels {
             case LE -> a <= b ? 1 : 0;
             case GT -> a > b ? 1 : 0;
             case GE -> a >= b ? 1 : 0;
+            case PASS_IF_POSITIVE -> a > 0 ? b : 0;
         };
     }
 
@@ -63,6 +64,7 @@ final class ElementwiseKernels {
             case LE -> a <= b ? 1 : 0;
             case GT -> a > b ? 1 : 0;
             case GE -> a >= b ? 1 : 0;
+            case PASS_IF_POSITIVE -> a > 0 ? b : 0;
             case DIV, POW -> (long) apply(op, a, b);
         };
     }
@@ -165,6 +167,16 @@ final class ElementwiseKernels {
                 case ADD -> {
                     for (int i = 0; i < n; i++) {
                         o[oo + i] = a[ao + i] + b[bo + i];
+                    }
+                }
+                case PASS_IF_POSITIVE -> {
+                    // Bit masks, not a branch: the sign pattern of activations is random, and this
+                    // form vectorizes. (-v & ~v) has its sign bit set exactly when v > 0 as an int,
+                    // i.e. when the float is positive and not zero.
+                    for (int i = 0; i < n; i++) {
+                        int v = Float.floatToRawIntBits(a[ao + i]);
+                        int pass = (-v & ~v) >> 31;
+                        o[oo + i] = Float.intBitsToFloat(Float.floatToRawIntBits(b[bo + i]) & pass);
                     }
                 }
                 case SUB -> {

@@ -49,11 +49,8 @@ public final class Parallel {
     if (n < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + n);
     }
+    // The pool itself is resized lazily, by the next range that needs workers.
     threads = n;
-    Pool old = POOL.getAndSet(null);
-    if (old != null) {
-      old.shutdown();
-    }
   }
 
   /**

@@ -37,8 +37,8 @@ public final class SourceFiles {
         this.processorName = processorName;
     }
 
-    /** Writes {@code type} in {@code packageName}, generated from {@code origin}. */
-    public void write(String packageName, TypeSpec type, TypeElement origin) {
+    /** Writes {@code type} in {@code packageName}, generated from {@code origin}; false when it could not. */
+    public boolean write(String packageName, TypeSpec type, TypeElement origin) {
         TypeSpec complete = type.toBuilder()
                 .addAnnotation(AnnotationSpec.builder(RuntimeNames.GENERATED)
                         .addMember("value", "$S", processorName)
@@ -53,9 +53,11 @@ public final class SourceFiles {
                 .build();
         try {
             file.writeTo(filer);
+            return true;
         } catch (IOException | RuntimeException e) {
             String name = packageName.isEmpty() ? type.name() : packageName + "." + type.name();
             reporter.report(Diagnostic.WRITE_FAILED, origin, null, name, e.getMessage());
+            return false;
         }
     }
 }

@@ -55,6 +55,13 @@ public final class StructureWriter {
         type.addMethod(mapTensors(model));
         type.addMethod(invokeForward(model));
         type.addMethod(forwardSignature(model));
+        if (model.forward() instanceof ForwardModel.Declared declared && declared.ir().isPresent()) {
+            type.addMethod(override("compiled",
+                    ParameterizedTypeName.get(CompiledWriter.COMPILED_MODULE, model.moduleType()))
+                    .addJavadoc("The forward and backward compiled from the body of {@code $L}.\n", declared.signature())
+                    .addStatement("return $T.INSTANCE", CompiledWriter.compiledName(model))
+                    .build());
+        }
         return type.build();
     }
 
@@ -139,6 +146,15 @@ public final class StructureWriter {
             String local = names.newName(p.name());
             method.addStatement("$T $N = $L", p.type(), local, argument(p, args, i));
             callArgs.add(CodeBlock.of("$N", local));
+        }
+        if (declared.ir().isPresent()) {
+            // Recording gradients: one node whose backward is the generated code; otherwise the plain body.
+            String compiled = names.newName("compiled");
+            method.addStatement("$T $N = $T.call($N, $T.INSTANCE, $L)", RuntimeNames.TENSOR, compiled, CompiledWriter.COMPILED,
+                    module, CompiledWriter.compiledName(model), CodeBlock.join(callArgs, ", "));
+            method.beginControlFlow("if ($N != null)", compiled)
+                    .addStatement("return $N", compiled)
+                    .endControlFlow();
         }
         method.addStatement("return $N.$N($L)", module, declared.methodName(), CodeBlock.join(callArgs, ", "));
         return method.build();

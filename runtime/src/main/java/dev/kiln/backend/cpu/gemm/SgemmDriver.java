@@ -19,7 +19,7 @@ final class SgemmDriver {
    * of a worker and the duplicated packing cost more than the second core gives back (measured on the
    * small layers of an MLP).
    */
-  static final long PARALLEL_MIN_FLOPS = 12_000_000L;
+  static final long PARALLEL_MIN_FLOPS = Long.getLong("kiln.tmp.parmin", 12_000_000L);
 
   /** A per-item cost so large that Parallel always splits the items over every thread. */
   private static final long SPLIT_ALWAYS = Long.MAX_VALUE;

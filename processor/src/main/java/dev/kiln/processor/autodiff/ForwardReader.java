@@ -1,0 +1,588 @@
+package dev.kiln.processor.autodiff;
+
+import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewArrayTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import dev.kiln.annotations.Forward;
+import dev.kiln.annotations.Layer;
+import dev.kiln.annotations.Param;
+import dev.kiln.annotations.spec.OpSpec;
+import dev.kiln.annotations.spec.OpTable;
+import dev.kiln.processor.model.ir.ForwardIr;
+import dev.kiln.processor.model.ir.Operand;
+import dev.kiln.processor.model.ir.Step;
+import dev.kiln.processor.model.ir.Value;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * Reads a {@code @Forward} method body through the compiler's tree API into a {@link ForwardIr}, or
+ * says which construct on which line it cannot compile. It compiles tensor locals and their
+ * reassignment, {@code return}, calls of {@code Tensor} methods and of {@code Ops}/{@code F}
+ * functions, calls of child layers' {@code @Forward} (or {@code apply}) on {@code @Layer} fields and
+ * list/array elements, {@code ?:} on conditions that do not read tensor values, and scalar
+ * hyperparameters (literals, fields, constants, arithmetic, shapes, {@code isTraining()}).
+ */
+public final class ForwardReader {
+    private static final String TENSOR = "dev.kiln.tensor.Tensor";
+    private static final Set<String> FUNCTION_OWNERS = Set.of("dev.kiln.ops.Ops", "dev.kiln.nn.functional.F");
+    private static final Set<String> SHAPE_METHODS = Set.of("dim", "size", "numel", "shape", "dtype");
+    private static final Set<String> RESERVED = Set.of("module", "inputs", "needsGrad", "call", "sink", "gradOutput",
+            "leaves");
+
+    /** What reading gave: an IR, or the first construct that cannot be compiled. */
+    public sealed interface Result {
+        /** The body compiled. */
+        record Compiled(ForwardIr ir) implements Result {}
+
+        /** The body cannot be compiled: {@code reason} on {@code line}, at {@code tree}. */
+        record Rejected(Tree tree, CompilationUnitTree unit, long line, String reason) implements Result {}
+    }
+
+    private final Trees trees;
+    private final OpTable table;
+
+    public ForwardReader(Trees trees, OpTable table) {
+        this.trees = trees;
+        this.table = table;
+    }
+
+    /** Reads {@code method}, the {@code @Forward} method of {@code type}. */
+    public Result read(TypeElement type, ExecutableElement method) {
+        TreePath path = trees.getPath(method);
+        if (path == null) {
+            return new Result.Rejected(null, null, 0, "its source is not available (the class comes from a class file)");
+        }
+        Session s = new Session(type, path.getCompilationUnit());
+        try {
+            return new Result.Compiled(s.method(method, (MethodTree) path.getLeaf()));
+        } catch (Unsupported u) {
+            return new Result.Rejected(u.tree, s.unit, s.line(u.tree), u.getMessage());
+        }
+    }
+
+    /** A construct the compiler does not handle; becomes a note (or an error under REQUIRED). */
+    private static final class Unsupported extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient Tree tree;
+
+        Unsupported(Tree tree, String reason) {
+            super(reason, null, false, false);
+            this.tree = tree;
+        }
+    }
+
+    /** The state of reading one method. */
+    private final class Session {
+        final TypeElement type;
+        final CompilationUnitTree unit;
+        final Map<String, Value> tensors = new HashMap<>();
+        final Set<String> scalars = new HashSet<>();
+        final Set<String> used = new HashSet<>(RESERVED);
+        List<Step> steps = new ArrayList<>();
+        int temps;
+        int selects;
+
+        Session(TypeElement type, CompilationUnitTree unit) {
+            this.type = type;
+            this.unit = unit;
+        }
+
+        long line(Tree tree) {
+            if (tree == null) {
+                return 0;
+            }
+            long pos = trees.getSourcePositions().getStartPosition(unit, tree);
+            return pos < 0 ? 0 : unit.getLineMap().getLineNumber(pos);
+        }
+
+        ForwardIr method(ExecutableElement method, MethodTree tree) {
+            if (!isTensor(method.getReturnType())) {
+                throw new Unsupported(tree, "it returns " + method.getReturnType() + ", not a Tensor");
+            }
+            List<Value> inputs = new ArrayList<>();
+            for (VariableElement p : method.getParameters()) {
+                String name = p.getSimpleName().toString();
+                if (RESERVED.contains(name)) {
+                    throw new Unsupported(tree, "its parameter '" + name + "' has a name the generated code uses");
+                }
+                if (isTensor(p.asType())) {
+                    Value v = new Value(name, Value.Kind.INPUT);
+                    used.add(name);
+                    tensors.put(name, v);
+                    inputs.add(v);
+                } else if (p.asType().getKind().isPrimitive() || p.asType().toString().startsWith("java.lang.")) {
+                    scalars.add(name);
+                    used.add(name);
+                } else {
+                    throw new Unsupported(tree, "its parameter '" + name + "' of type " + p.asType()
+                            + " is neither a Tensor nor a hyperparameter");
+                }
+            }
+            if (!(method.getParameters().size() == inputs.size())) {
+                throw new Unsupported(tree, "it takes hyperparameters; compiled forwards take Tensor parameters only");
+            }
+            Value result = block(tree.getBody());
+            if (result == null) {
+                throw new Unsupported(tree, "it does not end in a return statement");
+            }
+            return new ForwardIr(inputs, steps, result);
+        }
+
+        Value block(BlockTree body) {
+            List<? extends StatementTree> statements = body.getStatements();
+            for (int i = 0; i < statements.size(); i++) {
+                StatementTree st = statements.get(i);
+                if (st instanceof ReturnTree ret) {
+                    if (i != statements.size() - 1) {
+                        throw new Unsupported(st, "a return before the end of the method");
+                    }
+                    return tensor(ret.getExpression(), null);
+                }
+                statement(st);
+            }
+            return null;
+        }
+
+        void statement(StatementTree st) {
+            switch (st.getKind()) {
+                case VARIABLE -> {
+                    VariableTree v = (VariableTree) st;
+                    String name = v.getName().toString();
+                    if (RESERVED.contains(name)) {
+                        throw new Unsupported(st, "the local '" + name + "' has a name the generated code uses");
+                    }
+                    if (v.getInitializer() == null) {
+                        throw new Unsupported(st, "the local '" + name + "' is declared without a value");
+                    }
+                    TypeMirror t = trees.getElement(TreePath.getPath(unit, v)).asType();
+                    if (isTensor(t)) {
+                        tensors.put(name, tensor(v.getInitializer(), name));
+                    } else if (t.getKind().isPrimitive()) {
+                        used.add(name);
+                        scalars.add(name);
+                        steps.add(new Step.Scalar(t.toString(), name, scalar(v.getInitializer()), line(st)));
+                    } else {
+                        throw new Unsupported(st, "the local '" + name + "' has type " + t
+                                + "; compiled forwards hold tensors and primitive hyperparameters");
+                    }
+                }
+                case EXPRESSION_STATEMENT -> {
+                    ExpressionTree e = ((ExpressionStatementTree) st).getExpression();
+                    if (!(e instanceof AssignmentTree a)) {
+                        throw new Unsupported(st, "the statement '" + e + "' is not an assignment (a call for its "
+                                + "side effect, an in-place update)");
+                    }
+                    if (!(a.getVariable() instanceof IdentifierTree id) || !tensors.containsKey(id.getName().toString())
+                            || isField(a.getVariable())) {
+                        throw new Unsupported(st, "it assigns '" + a.getVariable() + "', which is not a Tensor local "
+                                + "(a field write or a scalar reassignment)");
+                    }
+                    String name = id.getName().toString();
+                    tensors.put(name, tensor(a.getExpression(), name));
+                }
+                case WHILE_LOOP, DO_WHILE_LOOP -> throw new Unsupported(st, "a while loop, whose condition may read "
+                        + "tensor values");
+                case FOR_LOOP, ENHANCED_FOR_LOOP -> throw new Unsupported(st, "a for loop (loops over @Layer lists are "
+                        + "not compiled yet)");
+                case IF -> throw new Unsupported(st, "an if statement (only ?: on conditions that do not read tensor "
+                        + "values is compiled yet)");
+                default -> throw new Unsupported(st, "a " + st.getKind().toString().toLowerCase().replace('_', ' ')
+                        + " statement");
+            }
+        }
+
+        boolean isField(ExpressionTree e) {
+            Element el = trees.getElement(TreePath.getPath(unit, e));
+            return el != null && el.getKind() == ElementKind.FIELD;
+        }
+
+        String fresh(String preferred) {
+            String base = preferred == null ? "t" : preferred;
+            String name = base;
+            if (preferred == null) {
+                do {
+                    name = "t" + (++temps);
+                } while (used.contains(name));
+            } else {
+                for (int k = 2; used.contains(name); k++) {
+                    name = base + k;
+                }
+            }
+            used.add(name);
+            return name;
+        }
+
+        /** The value of a tensor expression; its outermost step is named {@code name} when given. */
+        Value tensor(ExpressionTree e, String name) {
+            if (e instanceof ParenthesizedTree p) {
+                return tensor(p.getExpression(), name);
+            }
+            if (e instanceof IdentifierTree || e instanceof MemberSelectTree) {
+                if (e instanceof IdentifierTree id && tensors.containsKey(id.getName().toString())
+                        && !isField(e)) {
+                    return tensors.get(id.getName().toString());
+                }
+                Element el = trees.getElement(TreePath.getPath(unit, e));
+                if (el != null && el.getKind() == ElementKind.FIELD && isTensor(el.asType())
+                        && !el.getModifiers().contains(Modifier.STATIC)) {
+                    checkReadable(e, el);
+                    return new Value(el.getSimpleName().toString(),
+                            el.getAnnotation(Param.class) != null ? Value.Kind.PARAM : Value.Kind.CONSTANT);
+                }
+                throw new Unsupported(e, "it reads '" + e + "', which is not a tensor local, parameter or field");
+            }
+            if (e instanceof ConditionalExpressionTree c) {
+                String condition = scalar(c.getCondition());
+                List<Step> outer = steps;
+                steps = new ArrayList<>();
+                Value a = tensor(c.getTrueExpression(), null);
+                List<Step> thenSteps = steps;
+                steps = new ArrayList<>();
+                Value b = tensor(c.getFalseExpression(), null);
+                List<Step> elseSteps = steps;
+                steps = outer;
+                Value out = new Value(fresh(name), Value.Kind.LOCAL);
+                steps.add(new Step.Select(out, "c" + (++selects), condition, thenSteps, a, elseSteps, b, line(e)));
+                return out;
+            }
+            if (e instanceof MethodInvocationTree call) {
+                return call(call, name);
+            }
+            throw new Unsupported(e, "the expression '" + e + "' is not a tensor op, a child call or a tensor variable");
+        }
+
+        void checkReadable(Tree at, Element field) {
+            if (field.getModifiers().contains(Modifier.PRIVATE)) {
+                throw new Unsupported(at, "it reads the private field '" + field.getSimpleName()
+                        + "', which the generated class cannot read; make it package-private");
+            }
+            Element owner = field.getEnclosingElement();
+            if (!packageOf(owner).equals(packageOf(type))) {
+                throw new Unsupported(at, "it reads the field '" + field.getSimpleName() + "' of " + owner
+                        + ", in another package");
+            }
+        }
+
+        String packageOf(Element e) {
+            Element p = e;
+            while (p.getKind() != ElementKind.PACKAGE) {
+                p = p.getEnclosingElement();
+            }
+            return p.toString();
+        }
+
+        Value call(MethodInvocationTree call, String name) {
+            Element el = trees.getElement(TreePath.getPath(unit, call));
+            if (!(el instanceof ExecutableElement m)) {
+                throw new Unsupported(call, "the call '" + call + "' does not resolve");
+            }
+            String owner = ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString();
+            String method = m.getSimpleName().toString();
+            boolean isStatic = m.getModifiers().contains(Modifier.STATIC);
+            if (!isTensor(m.getReturnType())) {
+                throw new Unsupported(call, "the call '" + call + "' returns " + m.getReturnType() + ", not a Tensor");
+            }
+            if (owner.equals(TENSOR) && !isStatic) {
+                if (method.endsWith("_") || Set.of("fill", "copyFrom", "requiresGrad", "setGrad", "retainGrad",
+                        "backward", "grad").contains(method)) {
+                    throw new Unsupported(call, "it calls Tensor." + method + ", which changes a tensor in place or "
+                            + "touches autograd state");
+                }
+                ExpressionTree receiver = ((MemberSelectTree) call.getMethodSelect()).getExpression();
+                List<Operand> operands = new ArrayList<>();
+                operands.add(new Operand.TensorArg(tensor(receiver, null)));
+                operands.addAll(arguments(call, m));
+                return op(call, null, method, operands, name);
+            }
+            if (isStatic && FUNCTION_OWNERS.contains(owner)) {
+                return op(call, owner, method, arguments(call, m), name);
+            }
+            if (!isStatic && (m.getAnnotation(Forward.class) != null
+                    || (owner.equals("dev.kiln.nn.Module") && method.equals("apply")))) {
+                if (!(call.getMethodSelect() instanceof MemberSelectTree select)) {
+                    throw new Unsupported(call, "it calls its own forward method");
+                }
+                String child = child(select.getExpression());
+                List<Value> args = new ArrayList<>();
+                for (ExpressionTree a : call.getArguments()) {
+                    if (!isTensor(typeOf(a))) {
+                        throw new Unsupported(a, "the child call '" + call + "' passes a hyperparameter");
+                    }
+                    args.add(tensor(a, null));
+                }
+                Value out = new Value(fresh(name), Value.Kind.LOCAL);
+                steps.add(new Step.Child(out, child, args, line(call)));
+                return out;
+            }
+            if (m.getEnclosingElement().equals(type) || !isStatic && call.getMethodSelect() instanceof IdentifierTree) {
+                throw new Unsupported(call, "it calls " + method + "(...), another method of this class "
+                        + "(calls of the class's own methods are not compiled yet)");
+            }
+            throw new Unsupported(call, "it calls " + simple(owner) + "." + method + "(...), which Kiln does not "
+                    + "know how to compile");
+        }
+
+        /** The Java expression of a child module: a {@code @Layer} field, or an element of one. */
+        String child(ExpressionTree e) {
+            if (e instanceof ParenthesizedTree p) {
+                return child(p.getExpression());
+            }
+            if (e instanceof IdentifierTree || e instanceof MemberSelectTree) {
+                Element el = trees.getElement(TreePath.getPath(unit, e));
+                if (el != null && el.getKind() == ElementKind.FIELD && el.getAnnotation(Layer.class) != null) {
+                    checkReadable(e, el);
+                    return "module." + el.getSimpleName();
+                }
+            }
+            if (e instanceof MethodInvocationTree get && get.getMethodSelect() instanceof MemberSelectTree s
+                    && s.getIdentifier().contentEquals("get") && get.getArguments().size() == 1) {
+                return child(s.getExpression()) + ".get(" + scalar(get.getArguments().get(0)) + ")";
+            }
+            if (e instanceof ArrayAccessTree a) {
+                return child(a.getExpression()) + "[" + scalar(a.getIndex()) + "]";
+            }
+            throw new Unsupported(e, "it calls forward on '" + e + "', which is not a @Layer field or an element of one");
+        }
+
+        List<Operand> arguments(MethodInvocationTree call, ExecutableElement m) {
+            List<Operand> out = new ArrayList<>();
+            List<? extends ExpressionTree> args = call.getArguments();
+            int params = m.getParameters().size();
+            for (int i = 0; i < args.size(); i++) {
+                ExpressionTree a = args.get(i);
+                boolean packVarargs = m.isVarArgs() && i == params - 1
+                        && (args.size() != params || typeOf(a).getKind() != TypeKind.ARRAY);
+                if (packVarargs) {
+                    TypeMirror component = ((ArrayType) m.getParameters().get(params - 1).asType()).getComponentType();
+                    if (isTensor(component)) {
+                        throw new Unsupported(call, "it passes tensors as varargs");
+                    }
+                    List<String> parts = new ArrayList<>();
+                    for (int j = i; j < args.size(); j++) {
+                        parts.add(scalar(args.get(j)));
+                    }
+                    out.add(new Operand.ScalarArg("new " + component + "[] {" + String.join(", ", parts) + "}",
+                            component + "[]"));
+                    return out;
+                }
+                if (a.getKind() == Tree.Kind.NULL_LITERAL) {
+                    out.add(new Operand.ScalarArg("null", m.getParameters().get(i).asType().toString()));
+                } else if (isTensor(typeOf(a))) {
+                    out.add(new Operand.TensorArg(tensor(a, null)));
+                } else {
+                    out.add(new Operand.ScalarArg(scalar(a), typeName(typeOf(a))));
+                }
+            }
+            return out;
+        }
+
+        Value op(MethodInvocationTree call, String owner, String method, List<Operand> operands, String name) {
+            String[] pattern = new String[operands.size()];
+            for (int i = 0; i < pattern.length; i++) {
+                pattern[i] = operands.get(i) instanceof Operand.ScalarArg a ? a.type() : "Tensor";
+            }
+            OpSpec spec = table.find(method, pattern);
+            Value out = new Value(fresh(name), Value.Kind.LOCAL);
+            steps.add(new Step.Op(out, spec == null ? null : spec.id(), owner, method, operands, line(call)));
+            return out;
+        }
+
+        TypeMirror typeOf(ExpressionTree e) {
+            return trees.getTypeMirror(TreePath.getPath(unit, e));
+        }
+
+        /** A non-tensor expression as Java source, with fields read through {@code module}. */
+        String scalar(ExpressionTree e) {
+            switch (e.getKind()) {
+                case INT_LITERAL, LONG_LITERAL, FLOAT_LITERAL, DOUBLE_LITERAL, BOOLEAN_LITERAL, CHAR_LITERAL,
+                        STRING_LITERAL, NULL_LITERAL -> {
+                    return literal((LiteralTree) e);
+                }
+                case PARENTHESIZED -> {
+                    return "(" + scalar(((ParenthesizedTree) e).getExpression()) + ")";
+                }
+                case CONDITIONAL_EXPRESSION -> {
+                    ConditionalExpressionTree c = (ConditionalExpressionTree) e;
+                    return scalar(c.getCondition()) + " ? " + scalar(c.getTrueExpression()) + " : "
+                            + scalar(c.getFalseExpression());
+                }
+                case TYPE_CAST -> {
+                    TypeCastTree c = (TypeCastTree) e;
+                    return "(" + c.getType() + ") " + scalar(c.getExpression());
+                }
+                case NEW_ARRAY -> {
+                    NewArrayTree n = (NewArrayTree) e;
+                    if (n.getInitializers() == null || n.getType() == null) {
+                        throw new Unsupported(e, "the array '" + e + "' (write new int[] {...})");
+                    }
+                    List<String> parts = new ArrayList<>();
+                    for (ExpressionTree i : n.getInitializers()) {
+                        parts.add(scalar(i));
+                    }
+                    return "new " + n.getType() + "[] {" + String.join(", ", parts) + "}";
+                }
+                case IDENTIFIER, MEMBER_SELECT -> {
+                    return name(e);
+                }
+                case METHOD_INVOCATION -> {
+                    return scalarCall((MethodInvocationTree) e);
+                }
+                default -> {
+                    if (e instanceof BinaryTree b) {
+                        return scalar(b.getLeftOperand()) + " " + operator(b.getKind(), e) + " "
+                                + scalar(b.getRightOperand());
+                    }
+                    if (e instanceof UnaryTree u && u.getKind() == Tree.Kind.UNARY_MINUS) {
+                        return "-" + scalar(u.getExpression());
+                    }
+                    if (e instanceof UnaryTree u && u.getKind() == Tree.Kind.LOGICAL_COMPLEMENT) {
+                        return "!" + scalar(u.getExpression());
+                    }
+                    throw new Unsupported(e, "the expression '" + e + "'");
+                }
+            }
+        }
+
+        String literal(LiteralTree l) {
+            Object v = l.getValue();
+            return switch (l.getKind()) {
+                case FLOAT_LITERAL -> v + "f";
+                case LONG_LITERAL -> v + "L";
+                case STRING_LITERAL, CHAR_LITERAL -> l.toString();
+                default -> String.valueOf(v);
+            };
+        }
+
+        String name(ExpressionTree e) {
+            if (e instanceof IdentifierTree id && scalars.contains(id.getName().toString()) && !isField(e)) {
+                return id.getName().toString();
+            }
+            Element el = trees.getElement(TreePath.getPath(unit, e));
+            if (el == null) {
+                throw new Unsupported(e, "'" + e + "' does not resolve");
+            }
+            if (el.getKind() == ElementKind.FIELD || el.getKind() == ElementKind.ENUM_CONSTANT) {
+                if (el.getModifiers().contains(Modifier.STATIC)) {
+                    return ((TypeElement) el.getEnclosingElement()).getQualifiedName() + "." + el.getSimpleName();
+                }
+                if (e instanceof MemberSelectTree s && !(s.getExpression() instanceof IdentifierTree t
+                        && t.getName().contentEquals("this"))) {
+                    throw new Unsupported(e, "it reads '" + e + "', a field of another object");
+                }
+                checkReadable(e, el);
+                return "module." + el.getSimpleName();
+            }
+            throw new Unsupported(e, "it reads '" + e + "', which is not a hyperparameter (a literal, a field, a "
+                    + "constant or a primitive local)");
+        }
+
+        String scalarCall(MethodInvocationTree call) {
+            Element el = trees.getElement(TreePath.getPath(unit, call));
+            if (!(el instanceof ExecutableElement m)) {
+                throw new Unsupported(call, "the call '" + call + "' does not resolve");
+            }
+            String owner = ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString();
+            String method = m.getSimpleName().toString();
+            List<String> args = new ArrayList<>();
+            for (ExpressionTree a : call.getArguments()) {
+                args.add(scalar(a));
+            }
+            String list = String.join(", ", args);
+            if (owner.equals(TENSOR) && !m.getModifiers().contains(Modifier.STATIC)) {
+                if (!SHAPE_METHODS.contains(method)) {
+                    throw new Unsupported(call, "it calls Tensor." + method + "(), which reads a tensor's values; "
+                            + "a compiled forward follows shapes only");
+                }
+                ExpressionTree receiver = ((MemberSelectTree) call.getMethodSelect()).getExpression();
+                Value v = tensor(receiver, null);
+                return ref(v) + "." + method + "(" + list + ")";
+            }
+            if (owner.equals("dev.kiln.nn.Module") && method.equals("isTraining")
+                    && !(call.getMethodSelect() instanceof MemberSelectTree)) {
+                return "module.isTraining()";
+            }
+            if (owner.equals("java.lang.Math")) {
+                return "Math." + method + "(" + list + ")";
+            }
+            if (method.equals("size") && call.getMethodSelect() instanceof MemberSelectTree s) {
+                Element target = trees.getElement(TreePath.getPath(unit, s.getExpression()));
+                if (target != null && target.getAnnotation(Layer.class) != null) {
+                    return child(s.getExpression()) + ".size()";
+                }
+            }
+            throw new Unsupported(call, "it calls " + simple(owner) + "." + method + "(...) in a hyperparameter, "
+                    + "which Kiln does not know how to compile");
+        }
+
+        String ref(Value v) {
+            return v.kind() == Value.Kind.PARAM || v.kind() == Value.Kind.CONSTANT ? "module." + v.name() : v.name();
+        }
+
+        String operator(Tree.Kind kind, Tree at) {
+            return switch (kind) {
+                case PLUS -> "+";
+                case MINUS -> "-";
+                case MULTIPLY -> "*";
+                case DIVIDE -> "/";
+                case REMAINDER -> "%";
+                case EQUAL_TO -> "==";
+                case NOT_EQUAL_TO -> "!=";
+                case LESS_THAN -> "<";
+                case LESS_THAN_EQUAL -> "<=";
+                case GREATER_THAN -> ">";
+                case GREATER_THAN_EQUAL -> ">=";
+                case CONDITIONAL_AND -> "&&";
+                case CONDITIONAL_OR -> "||";
+                default -> throw new Unsupported(at, "the operator " + kind);
+            };
+        }
+    }
+
+    private static String simple(String qualified) {
+        return qualified.substring(qualified.lastIndexOf('.') + 1);
+    }
+
+    private static String typeName(TypeMirror t) {
+        return t.toString();
+    }
+
+    static boolean isTensor(TypeMirror t) {
+        return t != null && t.getKind() == TypeKind.DECLARED
+                && ((TypeElement) ((DeclaredType) t).asElement()).getQualifiedName().contentEquals(TENSOR);
+    }
+}

@@ -1,0 +1,454 @@
+package dev.kiln.processor.codegen.java;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.kiln.annotations.spec.OpSpec;
+import dev.kiln.annotations.spec.OpTable;
+import dev.kiln.processor.model.ModuleModel;
+import dev.kiln.processor.model.ir.ForwardIr;
+import dev.kiln.processor.model.ir.Operand;
+import dev.kiln.processor.model.ir.Step;
+import dev.kiln.processor.model.ir.Value;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes {@code Foo_Compiled}: the forward of a {@link ForwardIr}, which records nothing and keeps in
+ * a nested {@code Call} frame exactly what the backward reads (dropped with the tape's node), and that
+ * frame's backward, the
+ * reverse-mode adjoint of the IR. Gradients are named after the user's variables ({@code h} has
+ * {@code gradH}); each derivative is a call of the runtime's generated {@code Derivatives}, the same
+ * method eager autograd calls; an op the table lacks and a child runs on a private eager tape.
+ */
+public final class CompiledWriter {
+    static final ClassName COMPILED_MODULE = ClassName.get("dev.kiln.compiled", "CompiledModule");
+    static final ClassName FRAME = ClassName.get("dev.kiln.compiled", "Frame");
+    static final ClassName EAGER_FRAME = ClassName.get("dev.kiln.compiled", "EagerFrame");
+    static final ClassName COMPILED = ClassName.get("dev.kiln.compiled", "Compiled");
+    static final ClassName GRAD_SINK = ClassName.get("dev.kiln.compiled", "GradSink");
+    static final ClassName DERIVATIVES = ClassName.get("dev.kiln.ops", "Derivatives");
+    private static final TypeName TENSOR_ARRAY = com.palantir.javapoet.ArrayTypeName.of(RuntimeNames.TENSOR);
+
+    private final OpTable table;
+
+    public CompiledWriter(OpTable table) {
+        this.table = table;
+    }
+
+    /** The name of the compiled class of {@code model}: {@code Foo_Compiled} beside {@code Foo_Module}. */
+    public static ClassName compiledName(ModuleModel model) {
+        String structure = model.structureClass().simpleName();
+        return model.structureClass().peerClass(structure.substring(0, structure.length() - "_Module".length())
+                + "_Compiled");
+    }
+
+    /** The compiled class of {@code model}, whose forward body read into {@code ir}. */
+    public TypeSpec write(ModuleModel model, ForwardIr ir, String signature) {
+        ClassName name = compiledName(model);
+        Emitter e = new Emitter(model);
+        e.forward(ir);
+        e.backward(ir);
+        TypeSpec call = TypeSpec.classBuilder("Call")
+                .addModifiers(Modifier.STATIC, Modifier.FINAL)
+                .superclass(FRAME)
+                .addJavadoc("One call of {@code $L}: the values its backward reads.\n",
+                        signature)
+                .addField(FieldSpec.builder(model.moduleType(), "module", Modifier.FINAL).build())
+                .addFields(e.fieldSpecs())
+                .addMethod(MethodSpec.constructorBuilder()
+                        .addParameter(model.moduleType(), "module")
+                        .addStatement("this.module = module")
+                        .build())
+                .addMethod(MethodSpec.methodBuilder("finish")
+                        .returns(FRAME)
+                        .addParameter(RuntimeNames.TENSOR, "out")
+                        .addParameter(TypeName.BOOLEAN, "outNeedsGrad")
+                        .addStatement("this.output = out")
+                        .addStatement("this.outputNeedsGrad = outNeedsGrad")
+                        .addStatement("return this")
+                        .build())
+                .addMethod(MethodSpec.methodBuilder("backward")
+                        .addAnnotation(Override.class)
+                        .addModifiers(Modifier.PUBLIC)
+                        .returns(TENSOR_ARRAY)
+                        .addParameter(RuntimeNames.TENSOR, "gradOutput")
+                        .addParameter(GRAD_SINK, "sink")
+                        .addCode(e.backwardCode.build())
+                        .build())
+                .build();
+        MethodSpec forward = MethodSpec.methodBuilder("forward")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(FRAME)
+                .addParameter(model.moduleType(), "module")
+                .addParameter(TENSOR_ARRAY, "inputs")
+                .addParameter(boolean[].class, "needsGrad")
+                .addCode(e.forwardCode.build())
+                .build();
+        return TypeSpec.classBuilder(name)
+                .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addSuperinterface(ParameterizedTypeName.get(COMPILED_MODULE, model.moduleType()))
+                .addJavadoc("The compiled forward and backward of {@code $L}, generated from its body: one node on the "
+                        + "autograd tape per call.\n", signature)
+                .addField(FieldSpec.builder(name, "INSTANCE", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                        .initializer("new $T()", name)
+                        .build())
+                .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
+                .addMethod(forward)
+                .addType(call)
+                .build();
+    }
+
+    /** Emits the forward and the backward of one IR. */
+    private final class Emitter {
+        final ModuleModel model;
+        final CodeBlock.Builder forwardCode = CodeBlock.builder();
+        final CodeBlock.Builder backwardCode = CodeBlock.builder();
+        final Map<String, TypeName> fields = new LinkedHashMap<>();
+        final List<Value> locals = new ArrayList<>();
+
+        Emitter(ModuleModel model) {
+            this.model = model;
+        }
+
+        List<FieldSpec> fieldSpecs() {
+            List<FieldSpec> specs = new ArrayList<>();
+            fields.forEach((n, t) -> specs.add(FieldSpec.builder(t, n).build()));
+            return specs;
+        }
+
+        void field(String name, TypeName type) {
+            fields.putIfAbsent(name, type);
+        }
+
+        // ------------------------------------------------------------ forward
+
+        void forward(ForwardIr ir) {
+            forwardCode.addStatement("Call call = new Call(module)");
+            for (int i = 0; i < ir.inputs().size(); i++) {
+                Value in = ir.inputs().get(i);
+                forwardCode.addStatement("$T $N = inputs[$L]", RuntimeNames.TENSOR, in.name(), i);
+                field(flag(in), TypeName.BOOLEAN);
+                forwardCode.addStatement("call.$N = needsGrad[$L]", flag(in), i);
+                locals.add(in);
+            }
+            for (Step s : ir.steps()) {
+                forwardStep(s, forwardCode);
+            }
+            forwardCode.addStatement("return call.finish($L, $L)", ref(ir.result()), needs(ir.result(), "call."));
+        }
+
+        void forwardStep(Step step, CodeBlock.Builder code) {
+            if (step instanceof Step.Scalar s) {
+                code.addStatement("final $L $N = $L", s.type(), s.name(), s.source());
+            } else if (step instanceof Step.Op op) {
+                forwardOp(op, code);
+            } else if (step instanceof Step.Child c) {
+                List<String> args = new ArrayList<>();
+                List<String> flags = new ArrayList<>();
+                for (Value a : c.args()) {
+                    args.add(ref(a));
+                    flags.add(needs(a, "call."));
+                }
+                eagerResult(c.out(), CodeBlock.of("$T.child($L, new $T[] {$L}, new boolean[] {$L})", COMPILED, c.child(),
+                        RuntimeNames.TENSOR, String.join(", ", args), String.join(", ", flags)), code);
+            } else if (step instanceof Step.Select sel) {
+                field(sel.id(), TypeName.BOOLEAN);
+                field(flag(sel.out()), TypeName.BOOLEAN);
+                code.addStatement("call.$N = $L", sel.id(), sel.condition());
+                code.addStatement("$T $N", RuntimeNames.TENSOR, sel.out().name());
+                locals.add(sel.out());
+                code.beginControlFlow("if (call.$N)", sel.id());
+                branch(sel.thenSteps(), sel.thenValue(), sel.out(), code);
+                code.nextControlFlow("else");
+                branch(sel.elseSteps(), sel.elseValue(), sel.out(), code);
+                code.endControlFlow();
+            }
+        }
+
+        void branch(List<Step> steps, Value value, Value out, CodeBlock.Builder code) {
+            for (Step s : steps) {
+                forwardStep(s, code);
+            }
+            code.addStatement("$N = $L", out.name(), ref(value));
+            code.addStatement("call.$N = $L", flag(out), needs(value, "call."));
+        }
+
+        void forwardOp(Step.Op op, CodeBlock.Builder code) {
+            OpSpec spec = op.opId() == null ? null : table.byId(op.opId());
+            if (spec == null) {
+                List<String> args = new ArrayList<>();
+                List<String> flags = new ArrayList<>();
+                List<Value> tensors = tensorOperands(op);
+                for (Value v : tensors) {
+                    args.add(ref(v));
+                    flags.add(needs(v, "call."));
+                }
+                CodeBlock lambda = CodeBlock.of("leaves -> $L", render(op, v -> "leaves[" + tensors.indexOf(v) + "]"));
+                eagerResult(op.out(), CodeBlock.of("$T.run(new $T[] {$L}, new boolean[] {$L}, $T.of(), $L)", EAGER_FRAME,
+                        RuntimeNames.TENSOR, String.join(", ", args), String.join(", ", flags), List.class, lambda), code);
+                return;
+            }
+            Value out = op.out();
+            code.addStatement("$T $N = $L", RuntimeNames.TENSOR, out.name(), render(op, this::ref));
+            locals.add(out);
+            field(flag(out), TypeName.BOOLEAN);
+            List<String> flags = new ArrayList<>();
+            for (Value v : tensorOperands(op)) {
+                flags.add(needs(v, "call."));
+            }
+            code.addStatement("call.$N = $L", flag(out), flags.isEmpty() ? "false" : String.join(" || ", flags));
+            for (OpSpec.Grad grad : spec.grads()) {
+                Value input = operandValue(op, spec, grad.input());
+                if (input == null || input.kind() == Value.Kind.CONSTANT) {
+                    continue;
+                }
+                List<CodeBlock> saves = new ArrayList<>();
+                for (String use : grad.uses()) {
+                    String field = savedField(op, spec, use);
+                    if (field == null) {
+                        continue;
+                    }
+                    saves.add(CodeBlock.of("call.$N = $L;\n", field, savedSource(op, spec, use)));
+                }
+                if (!saves.isEmpty()) {
+                    code.beginControlFlow("if ($L)", needs(input, "call."));
+                    saves.forEach(code::add);
+                    code.endControlFlow();
+                }
+            }
+        }
+
+        /** A step run through a frame (a child, or an op outside the table): its output and flag. */
+        void eagerResult(Value out, CodeBlock frame, CodeBlock.Builder code) {
+            String frameField = out.name() + "Frame";
+            field(frameField, FRAME);
+            field(flag(out), TypeName.BOOLEAN);
+            code.addStatement("call.$N = $L", frameField, frame);
+            code.addStatement("$T $N = call.$N.output()", RuntimeNames.TENSOR, out.name(), frameField);
+            code.addStatement("call.$N = call.$N.outputNeedsGrad()", flag(out), frameField);
+            locals.add(out);
+        }
+
+        // ------------------------------------------------------------ backward
+
+        void backward(ForwardIr ir) {
+            List<Value> all = new ArrayList<>(locals);
+            for (Value v : all) {
+                backwardCode.addStatement("$T $N = null", RuntimeNames.TENSOR, grad(v));
+            }
+            route(ir.result(), CodeBlock.of("gradOutput"), backwardCode);
+            List<CodeBlock> blocks = new ArrayList<>();
+            for (int i = 0; i < ir.steps().size(); i++) {
+                CodeBlock.Builder b = CodeBlock.builder();
+                backwardStep(ir.steps().get(i), b, new ArrayList<>());
+                blocks.add(b.build());
+            }
+            for (int i = ir.steps().size() - 1; i >= 0; i--) {
+                backwardCode.add(blocks.get(i));
+            }
+            List<String> grads = new ArrayList<>();
+            for (Value in : ir.inputs()) {
+                grads.add(grad(in));
+            }
+            backwardCode.addStatement("return new $T[] {$L}", RuntimeNames.TENSOR, String.join(", ", grads));
+        }
+
+        void backwardStep(Step step, CodeBlock.Builder code, List<String> read) {
+            if (step instanceof Step.Op op) {
+                OpSpec spec = op.opId() == null ? null : table.byId(op.opId());
+                if (spec == null) {
+                    frameBackward(op.out(), tensorOperands(op), code, read);
+                    return;
+                }
+                code.beginControlFlow("if ($N != null)", grad(op.out()));
+                for (OpSpec.Grad g : spec.grads()) {
+                    Value input = operandValue(op, spec, g.input());
+                    if (input == null || input.kind() == Value.Kind.CONSTANT) {
+                        continue;
+                    }
+                    List<String> args = new ArrayList<>();
+                    args.add(grad(op.out()));
+                    for (String use : g.uses()) {
+                        String field = savedField(op, spec, use);
+                        if (field != null) {
+                            read.add(field);
+                            args.add(field);
+                        } else {
+                            args.add(backwardRef(operandValue(op, spec, use)));
+                        }
+                    }
+                    CodeBlock value = CodeBlock.of("$T.$N($L)", DERIVATIVES, spec.methodName(g), String.join(", ", args));
+                    code.beginControlFlow("if ($L)", needs(input, ""));
+                    route(input, value, code);
+                    code.endControlFlow();
+                }
+                code.endControlFlow();
+            } else if (step instanceof Step.Child c) {
+                frameBackward(c.out(), c.args(), code, read);
+            } else if (step instanceof Step.Select sel) {
+                code.beginControlFlow("if ($N)", sel.id());
+                branchBackward(sel.thenSteps(), sel.thenValue(), sel.out(), code, read);
+                code.nextControlFlow("else");
+                branchBackward(sel.elseSteps(), sel.elseValue(), sel.out(), code, read);
+                code.endControlFlow();
+            }
+        }
+
+        void branchBackward(List<Step> steps, Value value, Value out, CodeBlock.Builder code, List<String> read) {
+            code.beginControlFlow("if ($N != null && $L)", grad(out), needs(value, ""));
+            route(value, CodeBlock.of("$N", grad(out)), code);
+            code.endControlFlow();
+            for (int i = steps.size() - 1; i >= 0; i--) {
+                backwardStep(steps.get(i), code, read);
+            }
+        }
+
+        void frameBackward(Value out, List<Value> args, CodeBlock.Builder code, List<String> read) {
+            String frameField = out.name() + "Frame";
+            read.add(frameField);
+            code.beginControlFlow("if ($N != null)", grad(out));
+            code.addStatement("$T[] $N = $N.backward($N, sink)", RuntimeNames.TENSOR, grad(out) + "In", frameField,
+                    grad(out));
+            for (int i = 0; i < args.size(); i++) {
+                Value a = args.get(i);
+                if (a.kind() == Value.Kind.CONSTANT) {
+                    continue;
+                }
+                route(a, CodeBlock.of("$N[$L]", grad(out) + "In", i), code);
+            }
+            code.endControlFlow();
+        }
+
+        /** Adds {@code value} into the gradient of {@code v}: a backward local, or the sink for a parameter. */
+        void route(Value v, CodeBlock value, CodeBlock.Builder code) {
+            switch (v.kind()) {
+                case PARAM -> code.addStatement("sink.add(module.$N, $L)", v.name(), value);
+                case CONSTANT -> { }
+                default -> code.addStatement("$N = $T.accumulate($N, $L)", grad(v), FRAME, grad(v), value);
+            }
+        }
+
+        // ------------------------------------------------------------ names
+
+        String ref(Value v) {
+            return v.kind() == Value.Kind.PARAM || v.kind() == Value.Kind.CONSTANT ? "module." + v.name() : v.name();
+        }
+
+        String backwardRef(Value v) {
+            return "module." + v.name();
+        }
+
+        /** Whether {@code v} needs a gradient, read in the forward ({@code call.}) or the backward (""). */
+        String needs(Value v, String prefix) {
+            return switch (v.kind()) {
+                case PARAM -> prefix.isEmpty() ? "sink.wants(module." + v.name() + ")"
+                        : "Frame.needsGrad(module." + v.name() + ")";
+                case CONSTANT -> "false";
+                default -> prefix + flag(v);
+            };
+        }
+
+        String flag(Value v) {
+            return "n" + capital(v.name());
+        }
+
+        String grad(Value v) {
+            return "grad" + capital(v.name());
+        }
+
+        List<Value> tensorOperands(Step.Op op) {
+            List<Value> values = new ArrayList<>();
+            for (Operand o : op.operands()) {
+                if (o instanceof Operand.TensorArg t && !values.contains(t.value())) {
+                    values.add(t.value());
+                }
+            }
+            return values;
+        }
+
+        Value operandValue(Step.Op op, OpSpec spec, String param) {
+            int i = indexOf(spec, param);
+            return i >= 0 && op.operands().get(i) instanceof Operand.TensorArg t ? t.value() : null;
+        }
+
+        int indexOf(OpSpec spec, String param) {
+            for (int i = 0; i < spec.params().size(); i++) {
+                if (spec.params().get(i).name().equals(param)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** The frame field holding what {@code use} names for this op, declaring it; null for a module field. */
+        String savedField(Step.Op op, OpSpec spec, String use) {
+            if (use.equals("out")) {
+                field(op.out().name(), RuntimeNames.TENSOR);
+                return op.out().name();
+            }
+            if (spec.param(use) == null && use.endsWith("Shape")) {
+                Value v = operandValue(op, spec, use.substring(0, use.length() - "Shape".length()));
+                field(v.name() + "Shape", TypeName.get(int[].class));
+                return v.name() + "Shape";
+            }
+            int i = indexOf(spec, use);
+            if (op.operands().get(i) instanceof Operand.TensorArg t) {
+                if (t.value().kind() == Value.Kind.PARAM || t.value().kind() == Value.Kind.CONSTANT) {
+                    return null;
+                }
+                field(t.value().name(), RuntimeNames.TENSOR);
+                return t.value().name();
+            }
+            String name = op.out().name() + capital(use);
+            field(name, scalarType(spec.param(use).type()));
+            return name;
+        }
+
+        String savedSource(Step.Op op, OpSpec spec, String use) {
+            if (use.equals("out")) {
+                return op.out().name();
+            }
+            if (spec.param(use) == null && use.endsWith("Shape")) {
+                return ref(operandValue(op, spec, use.substring(0, use.length() - "Shape".length()))) + ".shape()";
+            }
+            Operand o = op.operands().get(indexOf(spec, use));
+            return o instanceof Operand.TensorArg t ? ref(t.value()) : ((Operand.ScalarArg) o).source();
+        }
+
+        TypeName scalarType(String type) {
+            return switch (type) {
+                case "double" -> TypeName.DOUBLE;
+                case "int" -> TypeName.INT;
+                case "boolean" -> TypeName.BOOLEAN;
+                case "int[]" -> TypeName.get(int[].class);
+                default -> throw new IllegalArgumentException("derivatives.txt: unsupported parameter type " + type);
+            };
+        }
+
+        /** The forward call, as the user wrote it: a Tensor method or a qualified static call. */
+        String render(Step.Op op, java.util.function.Function<Value, String> tensorRef) {
+            List<String> args = new ArrayList<>();
+            for (Operand o : op.operands()) {
+                args.add(o instanceof Operand.TensorArg t ? tensorRef.apply(t.value()) : ((Operand.ScalarArg) o).source());
+            }
+            if (op.owner() == null) {
+                return args.get(0) + "." + op.method() + "(" + String.join(", ", args.subList(1, args.size())) + ")";
+            }
+            return op.owner() + "." + op.method() + "(" + String.join(", ", args) + ")";
+        }
+    }
+
+    static String capital(String name) {
+        return name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.kiln.compiled;
+
+import dev.kiln.autograd.Autograd;
+import dev.kiln.autograd.CompiledNode;
+import dev.kiln.autograd.GradMode;
+import dev.kiln.nn.Module;
+import dev.kiln.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The entry points generated code calls: {@link #call} puts a compiled module call on the tape as
+ * one node, and {@link #child} runs a child module inside a compiled forward, compiled when its class
+ * compiled and on a private eager tape ({@link EagerFrame}) otherwise.
+ */
+public final class Compiled {
+    private Compiled() {}
+
+    /**
+     * Runs {@code module} through its compiled forward and records one node, or returns null when
+     * nothing needs a gradient (recording is off, or no input or parameter requires one): the
+     * caller then runs the {@code @Forward} body itself, which records nothing either.
+     */
+    public static <M extends Module> Tensor call(M module, CompiledModule<M> compiled, Tensor... inputs) {
+        if (!GradMode.isEnabled()) {
+            return null;
+        }
+        boolean[] needs = new boolean[inputs.length];
+        boolean any = false;
+        for (int i = 0; i < inputs.length; i++) {
+            needs[i] = inputs[i] != null && inputs[i].requiresGrad();
+            any |= needs[i];
+        }
+        List<Tensor> params = new ArrayList<>();
+        for (Tensor p : module.parameters()) {
+            if (p.requiresGrad()) {
+                params.add(p);
+            }
+        }
+        if (!any && params.isEmpty()) {
+            return null;
+        }
+        Frame frame;
+        try (GradMode.Scope ignored = GradMode.noGrad()) {
+            frame = compiled.forward(module, inputs, needs);
+        }
+        Tensor out = fresh(frame.output(), inputs, params);
+        Tensor[] all = new Tensor[inputs.length + params.size()];
+        System.arraycopy(inputs, 0, all, 0, inputs.length);
+        for (int i = 0; i < params.size(); i++) {
+            all[inputs.length + i] = params.get(i);
+        }
+        Frame kept = frame;
+        int count = inputs.length;
+        return Autograd.record(out, new CompiledNode(module.getClass().getSimpleName(),
+                g -> backward(kept, g, count, params), all));
+    }
+
+    /** The node's backward: the frame's input gradients, then each parameter's from the sink. */
+    private static Tensor[] backward(Frame frame, Tensor gradOutput, int inputCount, List<Tensor> params) {
+        GradSink sink = new GradSink(params);
+        Tensor[] inputGrads = frame.backward(gradOutput, sink);
+        Tensor[] all = new Tensor[inputCount + params.size()];
+        System.arraycopy(inputGrads, 0, all, 0, inputCount);
+        Tensor[] paramGrads = sink.grads();
+        System.arraycopy(paramGrads, 0, all, inputCount, paramGrads.length);
+        return all;
+    }
+
+    /** The frame of {@code child} applied to {@code inputs}, run without recording. */
+    public static Frame child(Module child, Tensor[] inputs, boolean[] needsGrad) {
+        if (child == null) {
+            throw new NullPointerException("compiled forward: a @Layer field called in @Forward is null");
+        }
+        CompiledModule<Module> compiled = child.compiledForward();
+        if (compiled != null) {
+            return compiled.forward(child, inputs, needsGrad);
+        }
+        return EagerFrame.of(child, inputs, needsGrad);
+    }
+
+    /** A tensor of its own for the node's output, when the forward returned an input or a parameter as is. */
+    private static Tensor fresh(Tensor out, Tensor[] inputs, List<Tensor> params) {
+        boolean shared = params.contains(out) || out.gradFn() != null || out.requiresGrad();
+        for (Tensor in : inputs) {
+            shared |= in == out;
+        }
+        if (!shared) {
+            return out;
+        }
+        try (GradMode.Scope ignored = GradMode.noGrad()) {
+            return out.view(out.shape());
+        }
+    }
+}

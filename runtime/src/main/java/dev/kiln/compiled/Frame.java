@@ -1,0 +1,43 @@
+package dev.kiln.compiled;
+
+import dev.kiln.tensor.Tensor;
+
+/**
+ * One call of a compiled (or eagerly recorded) module or op: its output and what its backward
+ * reads. A generated frame is a class with one field per saved value, named after the user's
+ * variables; its backward frees each field once the last step that reads it has run.
+ */
+public abstract class Frame {
+    /** The call's output. */
+    protected Tensor output;
+    /** Whether the output depends on an input or parameter that needs a gradient. */
+    protected boolean outputNeedsGrad;
+
+    /** The call's output. */
+    public final Tensor output() {
+        return output;
+    }
+
+    /** Whether the output depends on an input or parameter that needs a gradient. */
+    public final boolean outputNeedsGrad() {
+        return outputNeedsGrad;
+    }
+
+    /**
+     * The gradients of the call's tensor inputs, in order (null where an input needs none or gets
+     * no gradient), from the gradient of the output; parameter gradients are added into {@code sink}.
+     * It may run more than once (a backward with {@code retainGraph}); the frame is dropped as a
+     * whole when the tape releases the node.
+     */
+    public abstract Tensor[] backward(Tensor gradOutput, GradSink sink);
+
+    /** {@code sum + g}, where a null {@code sum} is zero: how generated backwards add partial gradients. */
+    public static Tensor accumulate(Tensor sum, Tensor g) {
+        return g == null ? sum : sum == null ? g : sum.add(g);
+    }
+
+    /** Whether parameter (or any module tensor) {@code t} needs a gradient: non-null and requiring one. */
+    public static boolean needsGrad(Tensor t) {
+        return t != null && t.requiresGrad();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.kiln.compiled;
+
+import dev.kiln.tensor.Tensor;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a compiled backward adds the gradients of parameters: one slot per parameter that is an
+ * input of the compiled node, found by identity, so a parameter shared by two layers sums both uses.
+ */
+public final class GradSink {
+    private final Map<Tensor, Integer> slots = new IdentityHashMap<>();
+    private final Tensor[] grads;
+
+    /** A sink for {@code params}, in order. */
+    public GradSink(List<Tensor> params) {
+        grads = new Tensor[params.size()];
+        for (int i = 0; i < params.size(); i++) {
+            slots.putIfAbsent(params.get(i), i);
+        }
+    }
+
+    /** Whether {@code param} is one of this sink's parameters (so its gradient is worth computing). */
+    public boolean wants(Tensor param) {
+        return param != null && slots.containsKey(param);
+    }
+
+    /** Adds {@code g} into the gradient of {@code param}; a parameter the sink does not hold is ignored. */
+    public void add(Tensor param, Tensor g) {
+        Integer slot = param == null || g == null ? null : slots.get(param);
+        if (slot != null) {
+            grads[slot] = Frame.accumulate(grads[slot], g);
+        }
+    }
+
+    /** The gradient of each parameter, in order (null where none arrived). */
+    Tensor[] grads() {
+        return grads;
+    }
+}
