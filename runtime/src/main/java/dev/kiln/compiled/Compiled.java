@@ -14,7 +14,24 @@ import java.util.List;
  * compiled and on a private eager tape ({@link EagerFrame}) otherwise.
  */
 public final class Compiled {
+    /** Off with {@code -Dkiln.compiled=false}: every module then runs its body on the eager tape. */
+    private static volatile boolean enabled = !"false".equalsIgnoreCase(System.getProperty("kiln.compiled"));
+
     private Compiled() {}
+
+    /**
+     * Switches compiled forwards on or off for the whole JVM; off, {@code apply} runs each module's
+     * {@code @Forward} body on the eager tape (the reference the compiled code is tested against, and
+     * the baseline of {@code bench --eager}).
+     */
+    public static void setEnabled(boolean on) {
+        enabled = on;
+    }
+
+    /** Whether {@code apply} runs compiled forwards (true unless switched off). */
+    public static boolean isEnabled() {
+        return enabled;
+    }
 
     /**
      * Runs {@code module} through its compiled forward and records one node, or returns null when
@@ -22,7 +39,7 @@ public final class Compiled {
      * caller then runs the {@code @Forward} body itself, which records nothing either.
      */
     public static <M extends Module> Tensor call(M module, CompiledModule<M> compiled, Tensor... inputs) {
-        if (!GradMode.isEnabled()) {
+        if (!enabled || !GradMode.isEnabled()) {
             return null;
         }
         boolean[] needs = new boolean[inputs.length];

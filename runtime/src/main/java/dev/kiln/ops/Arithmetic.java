@@ -173,7 +173,7 @@ final class Arithmetic {
             Autograd.record(out, new Node("add", a) {
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    return new Tensor[] {g};
+                    return new Tensor[] {Derivatives.addScalarGradA(g)};
                 }
             });
         }
@@ -187,7 +187,7 @@ final class Arithmetic {
             Autograd.record(out, new Node("mul", a) {
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    return new Tensor[] {g.mul(s)};
+                    return new Tensor[] {Derivatives.mulScalarGradA(g, s)};
                 }
             });
         }
@@ -202,7 +202,7 @@ final class Arithmetic {
             Autograd.record(out, new Node("div", a) {
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    return new Tensor[] {g.div(s)};
+                    return new Tensor[] {Derivatives.divScalarGradA(g, s)};
                 }
             });
         }
@@ -240,7 +240,7 @@ final class Arithmetic {
             Autograd.record(out, new Node("rsub", a) {
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    return new Tensor[] {g.neg()};
+                    return new Tensor[] {Derivatives.rsubScalarGradA(g)};
                 }
             });
         }
@@ -257,8 +257,7 @@ final class Arithmetic {
 
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    Tensor av = savedA.get();
-                    return new Tensor[] {g.mul(-s).div(av.mul(av))};
+                    return new Tensor[] {Derivatives.rdivScalarGradA(g, s, savedA.get())};
                 }
             });
         }

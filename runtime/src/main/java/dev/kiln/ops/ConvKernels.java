@@ -336,8 +336,20 @@ final class ConvKernels {
         }
         int from = shiftW < 0 ? 0 : Math.max(0, w - shiftW);
         int count = shiftW < 0 ? Math.min(w, -shiftW) : w - from;
-        for (int r = 0; r < h; r++) {
-            fill(cols, base + r * w + from, count, 0);
+        // Usually one entry per row (3x3 kernels): plain stores, not a fill call per row.
+        if (cols instanceof float[] f) {
+            for (int r = 0; r < h; r++) {
+                for (int t = base + r * w + from, end = t + count; t < end; t++) {
+                    f[t] = 0f;
+                }
+            }
+        } else {
+            double[] d = (double[]) cols;
+            for (int r = 0; r < h; r++) {
+                for (int t = base + r * w + from, end = t + count; t < end; t++) {
+                    d[t] = 0.0;
+                }
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.kiln.ops;
 import dev.kiln.autograd.Autograd;
 import dev.kiln.autograd.Node;
 import dev.kiln.autograd.SavedTensor;
+import dev.kiln.backend.cpu.Parallel;
 import dev.kiln.tensor.ShapeException;
 import dev.kiln.tensor.Shapes;
 import dev.kiln.tensor.Tensor;
@@ -99,12 +100,17 @@ final class Convolution {
         Tensor dense = dense(g);
         Object a = ConvKernels.array(dense);
         double[] sums = new double[c];
-        for (int i = 0; i < n; i++) {
-            for (int ch = 0; ch < c; ch++) {
-                int from = dense.offset() + (i * c + ch) * hw;
-                sums[ch] += a instanceof float[] f ? sum(f, from, hw) : sum((double[]) a, from, hw);
+        // Split by channel, so that each thread owns its sums.
+        Parallel.forRange(c, (long) n * hw, (c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    int from = dense.offset() + (i * c + ch) * hw;
+                    s += a instanceof float[] f ? sum(f, from, hw) : sum((double[]) a, from, hw);
+                }
+                sums[ch] = s;
             }
-        }
+        });
         Tensor out = Tensor.of(sums, c).to(g.dtype());
         if (Autograd.needsGrad(g)) {
             Autograd.record(out, new Node("conv2dBiasGrad", g) {
@@ -117,24 +123,32 @@ final class Convolution {
         return out;
     }
 
-    // Four partial sums keep the additions independent, so the loop is not bound by their latency.
+    // Eight partial sums keep the additions independent, so the loop is bound by loads, not their latency.
     private static double sum(float[] a, int from, int length) {
         float s0 = 0;
         float s1 = 0;
         float s2 = 0;
         float s3 = 0;
+        float s4 = 0;
+        float s5 = 0;
+        float s6 = 0;
+        float s7 = 0;
         int i = from;
         int end = from + length;
-        for (; i + 3 < end; i += 4) {
+        for (; i + 7 < end; i += 8) {
             s0 += a[i];
             s1 += a[i + 1];
             s2 += a[i + 2];
             s3 += a[i + 3];
+            s4 += a[i + 4];
+            s5 += a[i + 5];
+            s6 += a[i + 6];
+            s7 += a[i + 7];
         }
         for (; i < end; i++) {
             s0 += a[i];
         }
-        return (double) s0 + s1 + s2 + s3;
+        return ((double) s0 + s1) + ((double) s2 + s3) + ((double) s4 + s5) + ((double) s6 + s7);
     }
 
     private static double sum(double[] a, int from, int length) {

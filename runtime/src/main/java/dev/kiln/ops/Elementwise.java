@@ -18,7 +18,7 @@ final class Elementwise {
             Autograd.record(out, new Node("neg", x) {
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    return new Tensor[] {g.neg()};
+                    return new Tensor[] {Derivatives.negGradX(g)};
                 }
             });
         }
@@ -82,7 +82,7 @@ final class Elementwise {
 
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    return new Tensor[] {g.mul(savedX.get()).mul(2)};
+                    return new Tensor[] {Derivatives.squareGradX(g, savedX.get())};
                 }
             });
         }

@@ -19,17 +19,24 @@ final class PoolKernels {
     static void maxForward(Tensor x, int planes, int h, int w, int outH, int outW, int[] k, int[] s, int[] p,
             int[] d, Tensor out, int[] argmax) {
         MaxWindow win = new MaxWindow(h, w, outH, outW, k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1],
-                rowTaps(outH, h, k[0], s[0], p[0], d[0], true), rowTaps(outH, h, k[0], s[0], p[0], d[0], false),
-                columns(outW, w, k[1], s[1], p[1], d[1], true), columns(outW, w, k[1], s[1], p[1], d[1], false));
+                taps(outW, w, k[1], s[1], p[1], d[1], true), taps(outW, w, k[1], s[1], p[1], d[1], false));
         Object xa = ConvKernels.array(x);
         Object oa = ConvKernels.array(out);
         int outPlane = outH * outW;
+        boolean halving = isHalving(win);
         Parallel.forRange(planes, (long) outPlane * k[0] * k[1], (p0, p1) -> {
+            long[] rowKeys = xa instanceof float[] ? new long[h * outW] : null;
+            long[] best = xa instanceof float[] ? new long[outW] : null;
+            float[] rowMax = halving ? new float[h * outW] : null;
+            int[] rowArg = halving ? new int[h * outW] : null;
             for (int pl = p0; pl < p1; pl++) {
                 int in = x.offset() + pl * h * w;
                 int o = pl * outPlane;
                 if (xa instanceof float[] f) {
-                    maxPlane(f, in, (float[]) oa, out.offset() + o, argmax, o, win);
+                    if (!halving || !maxPlaneHalving(f, in, (float[]) oa, out.offset() + o, argmax, o, win, rowMax,
+                            rowArg)) {
+                        maxPlane(f, in, (float[]) oa, out.offset() + o, argmax, o, win, rowKeys, best);
+                    }
                 } else {
                     maxPlane((double[]) xa, in, (double[]) oa, out.offset() + o, argmax, o, win);
                 }
@@ -37,27 +44,12 @@ final class PoolKernels {
         });
     }
 
-    /**
-     * The geometry of max pooling one plane: output row oy reads kernel rows {@code rowLo[oy]..rowHi[oy]},
-     * and kernel column j lands inside the input for output columns {@code colLo[j]..colHi[j]}.
-     */
+    /** The geometry of max pooling one plane; {@code lo[j]..hi[j]} are the output columns whose tap j is inside. */
     private record MaxWindow(int h, int w, int outH, int outW, int kh, int kw, int sh, int sw, int ph, int pw,
-            int dh, int dw, int[] rowLo, int[] rowHi, int[] colLo, int[] colHi) {}
-
-    /** Per output row, the first ({@code first}) or one past the last kernel row that lands inside the input. */
-    private static int[] rowTaps(int out, int n, int k, int stride, int pad, int dil, boolean first) {
-        int[] r = new int[out];
-        for (int o = 0; o < out; o++) {
-            int start = o * stride - pad;
-            int lo = start >= 0 ? 0 : Math.min(k, (-start + dil - 1) / dil);
-            int hi = Math.min(k, Math.floorDiv(n - 1 - start, dil) + 1);
-            r[o] = first ? lo : Math.max(lo, hi);
-        }
-        return r;
-    }
+            int dh, int dw, int[] lo, int[] hi) {}
 
     /** Per kernel column j, the first ({@code first}) or one past the last output column whose tap lands inside. */
-    private static int[] columns(int out, int n, int k, int stride, int pad, int dil, boolean first) {
+    private static int[] taps(int out, int n, int k, int stride, int pad, int dil, boolean first) {
         int[] r = new int[k];
         for (int j = 0; j < k; j++) {
             int shift = j * dil - pad;
@@ -69,67 +61,119 @@ final class PoolKernels {
     }
 
     /**
-     * One float plane, one output row at a time and without data-dependent branches: the row's maxima
-     * with {@code Math.max} (NaN wins) tap by tap across the whole row, then each maximum's first
-     * position in row-major order, by visiting the taps backwards and keeping the last one whose bits
-     * equal the maximum's. (A branch per tap, "is this larger?", mispredicts about half the time on real
-     * activations; short per-output window loops cost more than the arithmetic.)
+     * One float plane, separably and without branches: each input is turned into a long key, its
+     * order-preserving float bits above the (negated) kernel row and column, so that one
+     * {@code Math.max} per tap picks the largest value and, among equal values, the first in row-major
+     * order. Rows are reduced across kernel columns first, then across kernel rows. (A data-dependent
+     * branch per tap mispredicts about half the time on real activations and costs several times more.)
      */
-    private static void maxPlane(float[] x, int in, float[] out, int outOff, int[] argmax, int o, MaxWindow g) {
-        int w = g.w();
+    private static void maxPlane(float[] x, int in, float[] out, int outOff, int[] argmax, int o, MaxWindow g,
+            long[] rowKeys, long[] best) {
         int outW = g.outW();
-        int sw = g.sw();
-        int[] colLo = g.colLo();
-        int[] colHi = g.colHi();
+        for (int iy = 0; iy < g.h(); iy++) {
+            int row = in + iy * g.w();
+            int keys = iy * outW;
+            java.util.Arrays.fill(rowKeys, keys, keys + outW, Long.MIN_VALUE);
+            for (int j = 0; j < g.kw(); j++) {
+                int src = row + j * g.dw() - g.pw();
+                long tap = 0xFFFF - j;
+                for (int ox = g.lo()[j]; ox < g.hi()[j]; ox++) {
+                    rowKeys[keys + ox] = Math.max(rowKeys[keys + ox], key(x[src + ox * g.sw()]) | tap);
+                }
+            }
+        }
         for (int oy = 0; oy < g.outH(); oy++) {
-            int top = oy * g.sh() - g.ph();
-            int i0 = g.rowLo()[oy];
-            int i1 = g.rowHi()[oy];
-            int ob = outOff + oy * outW;
-            int ab = o + oy * outW;
-            java.util.Arrays.fill(out, ob, ob + outW, Float.NEGATIVE_INFINITY);
-            java.util.Arrays.fill(argmax, ab, ab + outW, -1);
-            for (int i = i0; i < i1; i++) {
-                int rowStart = in + (top + i * g.dh()) * w - g.pw();
-                for (int j = 0; j < g.kw(); j++) {
-                    int src = rowStart + j * g.dw();
-                    for (int ox = colLo[j]; ox < colHi[j]; ox++) {
-                        out[ob + ox] = Math.max(out[ob + ox], x[src + ox * sw]);
-                    }
+            java.util.Arrays.fill(best, Long.MIN_VALUE);
+            for (int i = 0; i < g.kh(); i++) {
+                int iy = oy * g.sh() - g.ph() + i * g.dh();
+                if (iy < 0 || iy >= g.h()) {
+                    continue;
+                }
+                int keys = iy * outW;
+                long tap = (long) (0xFFFF - i) << 16;
+                for (int ox = 0; ox < outW; ox++) {
+                    best[ox] = Math.max(best[ox], rowKeys[keys + ox] | tap);
                 }
             }
-            for (int i = i1 - 1; i >= i0; i--) {
-                for (int j = g.kw() - 1; j >= 0; j--) {
-                    int pos = (top + i * g.dh()) * w - g.pw() + j * g.dw();
-                    for (int ox = colLo[j]; ox < colHi[j]; ox++) {
-                        int at = pos + ox * sw;
-                        int diff = Float.floatToRawIntBits(x[in + at]) ^ Float.floatToRawIntBits(out[ob + ox]);
-                        int keep = (diff | -diff) >> 31; // -1 where the bits differ, 0 where they match
-                        argmax[ab + ox] = argmax[ab + ox] & keep | at & ~keep;
-                    }
-                }
-            }
-            for (int ox = 0; ox < outW; ox++) {
-                if (Float.isNaN(out[ob + ox])) {
-                    // Math.max may hand back a NaN with other bits than the input's: find the first NaN directly.
-                    argmax[ab + ox] = firstNaN(x, in, g, oy, ox);
-                }
+            for (int ox = 0; ox < outW; ox++, o++) {
+                long b = best[ox];
+                int i = 0xFFFF - (int) ((b >>> 16) & 0xFFFF);
+                int j = 0xFFFF - (int) (b & 0xFFFF);
+                boolean empty = b == Long.MIN_VALUE;
+                out[outOff + oy * outW + ox] = empty ? Float.NEGATIVE_INFINITY : value(b);
+                argmax[o] = empty ? -1 : (oy * g.sh() - g.ph() + i * g.dh()) * g.w() + ox * g.sw() - g.pw() + j * g.dw();
             }
         }
     }
 
-    /** The plane position of the first NaN, in row-major order, in the window of output (oy, ox). */
-    private static int firstNaN(float[] x, int in, MaxWindow g, int oy, int ox) {
-        for (int i = g.rowLo()[oy]; i < g.rowHi()[oy]; i++) {
-            int iy = oy * g.sh() - g.ph() + i * g.dh();
-            for (int j = 0; j < g.kw(); j++) {
-                int ix = ox * g.sw() - g.pw() + j * g.dw();
-                if (ix >= 0 && ix < g.w() && Float.isNaN(x[in + iy * g.w() + ix])) {
-                    return iy * g.w() + ix;
-                }
+    /** A 3x3 window at stride 2 with padding 1 over an even-sized plane: the common down-sampling pool. */
+    private static boolean isHalving(MaxWindow g) {
+        return g.kh() == 3 && g.kw() == 3 && g.sh() == 2 && g.sw() == 2 && g.ph() == 1 && g.pw() == 1
+                && g.dh() == 1 && g.dw() == 1 && g.h() == 2 * g.outH() && g.w() == 2 * g.outW();
+    }
+
+    /**
+     * One float plane of a {@linkplain #isHalving halving} pool, separably: each input row's three-wide
+     * maxima, then the maxima of three such rows. As the plane is exactly twice as wide as the output,
+     * row r's output column ox reads plane positions 2q-1..2q+1 for q = r*outW + ox, so the first pass
+     * is one flat loop over the plane (column 0, whose left tap is padding, is redone after it). Each pass
+     * keeps the first position equal to its maximum, bitwise and without a data-dependent branch (which
+     * would mispredict about half the time on real activations); columns before rows gives the first
+     * position in row-major order, as PyTorch. Returns false, its output unfinished, when a maximum is
+     * NaN, because Math.max may return a NaN with other bits: the caller redoes that plane.
+     */
+    private static boolean maxPlaneHalving(float[] x, int in, float[] out, int outOff, int[] argmax, int o,
+            MaxWindow g, float[] rowMax, int[] rowArg) {
+        int outW = g.outW();
+        int n = g.h() * outW;
+        for (int q = 1; q < n; q++) {
+            int s = in + 2 * q;
+            float m = Math.max(Math.max(x[s - 1], x[s]), x[s + 1]);
+            int bits = Float.floatToRawIntBits(m);
+            rowMax[q] = m;
+            rowArg[q] = firstIfEqual(x[s - 1], bits, 2 * q - 1, firstIfEqual(x[s], bits, 2 * q, 2 * q + 1));
+        }
+        for (int q = 0; q < n; q += outW) {
+            int s = in + 2 * q;
+            float m = Math.max(x[s], x[s + 1]);
+            rowMax[q] = m;
+            rowArg[q] = firstIfEqual(x[s], Float.floatToRawIntBits(m), 2 * q, 2 * q + 1);
+        }
+        boolean nan = false;
+        for (int oy = 0; oy < g.outH(); oy++) {
+            int mid = 2 * oy * outW;
+            int up = oy == 0 ? mid : mid - outW; // row -1 is padding: taking row 0 twice changes nothing
+            int down = mid + outW;
+            int ob = outOff + oy * outW;
+            int ab = o + oy * outW;
+            for (int ox = 0; ox < outW; ox++) {
+                float m = Math.max(Math.max(rowMax[up + ox], rowMax[mid + ox]), rowMax[down + ox]);
+                int bits = Float.floatToRawIntBits(m);
+                int at = firstIfEqual(rowMax[mid + ox], bits, rowArg[mid + ox], rowArg[down + ox]);
+                out[ob + ox] = m;
+                argmax[ab + ox] = firstIfEqual(rowMax[up + ox], bits, rowArg[up + ox], at);
+                nan |= m != m;
             }
         }
-        return -1;
+        return !nan;
+    }
+
+    /** {@code position} when v's bits are {@code bits}, else {@code otherwise}, without a branch. */
+    private static int firstIfEqual(float v, int bits, int position, int otherwise) {
+        int diff = Float.floatToRawIntBits(v) ^ bits;
+        int equal = ~((diff | -diff) >> 31); // all ones exactly when diff == 0
+        return otherwise + (equal & (position - otherwise));
+    }
+
+    /** The float's order-preserving bits in the high half of a long (NaN largest, -0 as +0). */
+    private static long key(float v) {
+        int bits = Float.floatToIntBits(v + 0f);
+        return (long) (bits ^ ((bits >> 31) & 0x7fffffff)) << 32;
+    }
+
+    private static float value(long key) {
+        int bits = (int) (key >> 32);
+        return Float.intBitsToFloat(bits ^ ((bits >> 31) & 0x7fffffff));
     }
 
     /** One float64 plane (gradient checks): the same rule, written directly. */

@@ -22,11 +22,11 @@ final class Reductions {
         Tensor out = finish(kept, mask, keepDim);
         if (Autograd.needsGrad(x)) {
             int[] inShape = x.shape();
-            int[] keptShape = kept.shape();
+            int[] reduced = dims.clone();
             Autograd.record(out, new Node("sum", x) {
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    return new Tensor[] {g.reshape(keptShape).expand(inShape)};
+                    return new Tensor[] {Derivatives.sumGradX(g, inShape, reduced, keepDim)};
                 }
             });
         }

@@ -49,7 +49,7 @@ final class ShapeOps {
             Autograd.record(out, new Node("reshape", x) {
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    return new Tensor[] {g.reshape(inShape)};
+                    return new Tensor[] {Derivatives.reshapeGradX(g, inShape)};
                 }
             });
         }
@@ -192,18 +192,16 @@ final class ShapeOps {
         int[] strides = x.strides();
         int[] ns = new int[rank];
         int[] nst = new int[rank];
-        int[] inverse = new int[rank];
         for (int d = 0; d < rank; d++) {
             ns[d] = shape[resolved[d]];
             nst[d] = strides[resolved[d]];
-            inverse[resolved[d]] = d;
         }
         Tensor out = view(x, ns, nst, x.offset());
         if (Autograd.needsGrad(x)) {
             Autograd.record(out, new Node("permute", x) {
                 @Override
                 protected Tensor[] backward(Tensor g) {
-                    return new Tensor[] {g.permute(inverse)};
+                    return new Tensor[] {Derivatives.permuteGradX(g, resolved)};
                 }
             });
         }

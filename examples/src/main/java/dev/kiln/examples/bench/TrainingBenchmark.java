@@ -1,5 +1,6 @@
 package dev.kiln.examples.bench;
 
+import dev.kiln.compiled.Compiled;
 import dev.kiln.data.Batch;
 import dev.kiln.data.DataLoader;
 import dev.kiln.data.TensorDataset;
@@ -16,7 +17,9 @@ import dev.kiln.train.Evaluation;
 import dev.kiln.train.Trainer;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -25,6 +28,13 @@ import java.util.Locale;
  * counted; the reported time is the median of the remaining epochs' training passes (data loading,
  * forward, loss, backward and optimizer step; evaluation excluded), and the test accuracy is
  * measured on the 2,000 held-out digits after the last epoch.
+ *
+ * <p>Each workload runs in one or more modes: {@code compiled} ({@code model.apply} through the
+ * compiled forward and backward when the model's body compiled) and {@code eager} (compiled forwards
+ * switched off with {@link Compiled#setEnabled}, every op on the tape). Both start from the same seed,
+ * so they train the same model on the same batches. The modes are
+ * {@code -Dkiln.bench.modes=compiled,eager} (the default for W1, which then also prints the ratio) or
+ * {@code compiled} (the default for W2 and W3).
  */
 public final class TrainingBenchmark {
     private TrainingBenchmark() {}
@@ -32,8 +42,63 @@ public final class TrainingBenchmark {
     /** A workload's model and batch size. */
     private record Workload(String name, int batchSize, boolean images) {}
 
-    /** Runs workload W1, W2 or W3 for {@code epochs} epochs (at least 2) and prints its RESULT line. */
+    /** The ways a workload can run. */
+    public enum Mode {
+        /** Through the compiled forward and backward (where the model compiled). */
+        COMPILED,
+        /** With compiled forwards switched off: every op recorded on the eager tape. */
+        EAGER
+    }
+
+    /** What one mode measured. */
+    private record Measured(double medianSeconds, double accuracy) {}
+
+    /**
+     * Runs workload W1, W2 or W3 for {@code epochs} epochs (at least 2) in the modes of
+     * {@code -Dkiln.bench.modes} (see the class comment) and prints one RESULT line per mode.
+     */
     public static void run(String workload, int epochs, int threads, Path dataDir, long seed, PrintStream out) {
+        String defaults = workload.equals("W1") ? "compiled,eager" : "compiled";
+        List<Mode> modes = new ArrayList<>();
+        for (String m : System.getProperty("kiln.bench.modes", defaults).split(",")) {
+            try {
+                modes.add(Mode.valueOf(m.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("bench " + workload + ": unknown mode '" + m
+                        + "' in -Dkiln.bench.modes (use compiled, eager or compiled,eager)");
+            }
+        }
+        run(workload, epochs, threads, dataDir, seed, out, modes);
+    }
+
+    /**
+     * Runs the workload once per mode, from the same seed, and prints a RESULT line for each; with both
+     * modes, also a RATIO line (eager seconds per epoch over compiled).
+     */
+    public static void run(String workload, int epochs, int threads, Path dataDir, long seed, PrintStream out,
+            List<Mode> modes) {
+        if (modes.isEmpty()) {
+            throw new IllegalArgumentException("bench " + workload + ": no mode to run");
+        }
+        boolean was = Compiled.isEnabled();
+        double[] medians = new double[Mode.values().length];
+        try {
+            for (Mode mode : modes) {
+                Compiled.setEnabled(was && mode == Mode.COMPILED);
+                medians[mode.ordinal()] = runOnce(workload, epochs, threads, dataDir, seed, out, mode).medianSeconds();
+            }
+        } finally {
+            Compiled.setEnabled(was);
+        }
+        if (modes.contains(Mode.COMPILED) && modes.contains(Mode.EAGER)) {
+            out.printf(Locale.ROOT, "RATIO framework=kiln workload=%s eager_over_compiled=%.2f compiled_s=%.4f "
+                    + "eager_s=%.4f%n", workload, medians[Mode.EAGER.ordinal()] / medians[Mode.COMPILED.ordinal()],
+                    medians[Mode.COMPILED.ordinal()], medians[Mode.EAGER.ordinal()]);
+        }
+    }
+
+    private static Measured runOnce(String workload, int epochs, int threads, Path dataDir, long seed,
+            PrintStream out, Mode mode) {
         Workload w = switch (workload) {
             case "W1" -> new Workload("mlp-seed", 128, false);
             case "W2" -> new Workload("mlp-wide", 256, false);
@@ -73,10 +138,14 @@ public final class TrainingBenchmark {
         Evaluation eval = Trainer.evaluate(model, F::crossEntropy,
                 DataLoader.builder(test).batchSize(500).build());
         double median = median(seconds);
-        out.printf(Locale.ROOT, "RESULT framework=kiln workload=%s name=%s epoch_s_median=%.4f samples_per_s=%.0f "
-                        + "test_acc=%.4f epochs=%d threads=%d batch=%d epoch_s=%s%n",
-                workload, w.name(), median, train.size() / median, eval.accuracy(), epochs, threads, w.batchSize(),
-                Arrays.toString(Arrays.stream(seconds).map(v -> Math.round(v * 1000) / 1000.0).toArray()));
+        // "compiled" only where the compiled path actually ran: the model's body compiled and it was on.
+        String ran = mode == Mode.COMPILED && model.compiledForward() != null && Compiled.isEnabled()
+                ? "compiled" : "eager";
+        out.printf(Locale.ROOT, "RESULT framework=kiln workload=%s name=%s mode=%s epoch_s_median=%.4f "
+                        + "samples_per_s=%.0f test_acc=%.4f epochs=%d threads=%d batch=%d epoch_s=%s%n",
+                workload, w.name(), ran, median, train.size() / median, eval.accuracy(), epochs, threads,
+                w.batchSize(), Arrays.toString(Arrays.stream(seconds).map(v -> Math.round(v * 1000) / 1000.0).toArray()));
+        return new Measured(median, eval.accuracy());
     }
 
     private static double median(double[] values) {

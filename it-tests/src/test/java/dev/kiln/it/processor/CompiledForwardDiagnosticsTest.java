@@ -70,9 +70,8 @@ class CompiledForwardDiagnosticsTest {
                 "public class Unknown extends Module {",                   // 7
                 "    @Forward public Tensor forward(Tensor x) {",
                 "        Tensor h = relu(x);",
-                "        return helper(h);",                               // 10
+                "        return h.add(Tensor.zeros(1));",                  // 10
                 "    }",
-                "    Tensor helper(Tensor t) { return t; }",
                 "}");
         JavaFileObject writes = module("Writes",
                 "public class Writes extends Module {",                    // 7
@@ -84,8 +83,8 @@ class CompiledForwardDiagnosticsTest {
                 "}");
         Compilation c = javac().withProcessors(new KilnProcessor()).compile(unknown, writes);
         assertThat(c).succeeded();
-        assertThat(c).hadNoteContaining("[KLN401] Unknown.forward(Tensor) runs eagerly: line 10: it calls helper(...), "
-                + "another method of this class").inFile(unknown).onLine(10);
+        assertThat(c).hadNoteContaining("[KLN401] Unknown.forward(Tensor) runs eagerly: line 10: it calls "
+                + "Tensor.zeros(...), which Kiln does not know how to compile").inFile(unknown).onLine(10);
         assertThat(c).hadNoteContaining("[KLN401] Writes.forward(Tensor) runs eagerly: line 10: it assigns 'last', "
                 + "which is not a Tensor local").inFile(writes).onLine(10);
     }
@@ -110,5 +109,76 @@ class CompiledForwardDiagnosticsTest {
         assertThat(c).succeeded();
         assertEquals(0, c.notes().stream().filter(n -> n.getMessage(null).contains("KLN4")).count(), c.notes().toString());
         assertThat(c).generatedSourceFile("test.Mlp_Compiled");
+    }
+
+    @Test
+    void kln401LoopsAndBranchesThatCannotBeUnrolledNameTheirLines() {
+        JavaFileObject breaks = module("Breaks",
+                "public class Breaks extends Module {",                   // 7
+                "    @Layer java.util.List<Linear> layers;",
+                "    @Forward public Tensor forward(Tensor x) {",
+                "        for (Linear l : layers) {",
+                "            x = l.forward(x);",
+                "            break;",                                        // 12
+                "        }",
+                "        return x;",
+                "    }",
+                "}");
+        JavaFileObject early = module("Early",
+                "public class Early extends Module {",                    // 7
+                "    @Forward public Tensor forward(Tensor x) {",
+                "        if (x.dim() == 1) {",
+                "            return x;",                                     // 10
+                "        }",
+                "        return relu(x);",
+                "    }",
+                "}");
+        JavaFileObject recursive = module("Recursive",
+                "public class Recursive extends Module {",                // 7
+                "    @Forward public Tensor forward(Tensor x) {",
+                "        return again(x, 2);",                              // 9
+                "    }",
+                "    Tensor again(Tensor x, int n) {",
+                "        return n == 0 ? x : again(relu(x), n - 1);",      // 12
+                "    }",
+                "}");
+        Compilation c = javac().withProcessors(new KilnProcessor()).compile(breaks, early, recursive);
+        assertThat(c).succeeded();
+        assertThat(c).hadNoteContaining("[KLN401] Breaks.forward(Tensor) runs eagerly: line 12: a break statement")
+                .inFile(breaks).onLine(12);
+        assertThat(c).hadNoteContaining("[KLN401] Early.forward(Tensor) runs eagerly: line 10: a return before the end "
+                + "of the method").inFile(early).onLine(10);
+        assertThat(c).hadNoteContaining("[KLN401] Recursive.forward(Tensor) runs eagerly: line 12: it calls "
+                + "again(...) recursively").inFile(recursive).onLine(12);
+    }
+
+    @Test
+    void loopsBranchesShapeChecksAndOwnMethodsCompileWithoutNotes() {
+        JavaFileObject loops = module("Loops",
+                "public class Loops extends Module {",
+                "    @Layer java.util.List<Linear> layers;",
+                "    @Layer Linear[] taps;",
+                "    final int repeats = 2;",
+                "    @Forward(compile = CompileMode.REQUIRED) public Tensor forward(Tensor x) {",
+                "        if (x.dim() != 2) {",
+                "            throw new IllegalArgumentException(\"Loops: \" + java.util.Arrays.toString(x.shape()));",
+                "        }",
+                "        for (int i = 0; i < layers.size(); i++) {",
+                "            x = layers.get(i).forward(x);",
+                "            if (i + 1 < layers.size()) { x = relu(x); }",
+                "        }",
+                "        for (Linear tap : taps) {",
+                "            for (int r = 0; r < repeats; r++) { x = twice(tap.forward(x)); }",
+                "        }",
+                "        if (isTraining()) { x = tanh(x); } else { x = sigmoid(x); }",
+                "        return x;",
+                "    }",
+                "    private Tensor twice(Tensor t) { return t.mul(2); }",
+                "}");
+        Compilation c = javac().withProcessors(new KilnProcessor()).compile(loops);
+        assertThat(c).succeeded();
+        assertEquals(0, c.notes().stream().filter(n -> n.getMessage(null).contains("KLN4")).count(), c.notes().toString());
+        assertThat(c).generatedSourceFile("test.Loops_Compiled").contentsAsUtf8String()
+                .contains("for (int i = 0; i < module.layers.size(); i++)");
     }
 }

@@ -5,15 +5,21 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewArrayTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
@@ -22,6 +28,7 @@ import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
 import com.sun.source.util.Trees;
 import dev.kiln.annotations.Forward;
 import dev.kiln.annotations.Layer;
@@ -35,6 +42,8 @@ import dev.kiln.processor.model.ir.Value;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,8 +63,10 @@ import javax.lang.model.type.TypeMirror;
  * says which construct on which line it cannot compile. It compiles tensor locals and their
  * reassignment, {@code return}, calls of {@code Tensor} methods and of {@code Ops}/{@code F}
  * functions, calls of child layers' {@code @Forward} (or {@code apply}) on {@code @Layer} fields and
- * list/array elements, {@code ?:} on conditions that do not read tensor values, and scalar
- * hyperparameters (literals, fields, constants, arithmetic, shapes, {@code isTraining()}).
+ * list/array elements, {@code ?:} and {@code if} on conditions that do not read tensor values,
+ * {@code for} loops over {@code @Layer} lists and arrays or with a hyperparameter bound (unrolled at
+ * run time), calls of other methods of the class (inlined), and scalar hyperparameters (literals,
+ * fields, constants, arithmetic, shapes, {@code isTraining()}).
  */
 public final class ForwardReader {
     private static final String TENSOR = "dev.kiln.tensor.Tensor";
@@ -110,14 +121,22 @@ public final class ForwardReader {
     private final class Session {
         final TypeElement type;
         final CompilationUnitTree unit;
-        final Map<String, Value> tensors = new HashMap<>();
-        final Set<String> scalars = new HashSet<>();
-        final Set<String> used = new HashSet<>(RESERVED);
+        /** Tensor variables in scope, by the user's name. */
+        Map<String, Value> tensors = new HashMap<>();
+        /** Primitive variables in scope: the user's name to the generated one. */
+        Map<String, String> scalars = new HashMap<>();
+        /** Loop variables that hold an element of a {@code @Layer} list: the user's name to the generated one. */
+        Map<String, String> layerVars = new HashMap<>();
+        // "next" and "output" too, whose gradients (gradNext, gradOutput) the generated backward names.
+        final Set<String> used = new HashSet<>(Set.of("next", "output"));
+        final Set<ExecutableElement> inlining = new HashSet<>();
         List<Step> steps = new ArrayList<>();
         int temps;
         int selects;
+        int loops;
 
         Session(TypeElement type, CompilationUnitTree unit) {
+            used.addAll(RESERVED);
             this.type = type;
             this.unit = unit;
         }
@@ -146,7 +165,7 @@ public final class ForwardReader {
                     tensors.put(name, v);
                     inputs.add(v);
                 } else if (p.asType().getKind().isPrimitive() || p.asType().toString().startsWith("java.lang.")) {
-                    scalars.add(name);
+                    scalars.put(name, name);
                     used.add(name);
                 } else {
                     throw new Unsupported(tree, "its parameter '" + name + "' of type " + p.asType()
@@ -193,9 +212,10 @@ public final class ForwardReader {
                     if (isTensor(t)) {
                         tensors.put(name, tensor(v.getInitializer(), name));
                     } else if (t.getKind().isPrimitive()) {
-                        used.add(name);
-                        scalars.add(name);
-                        steps.add(new Step.Scalar(t.toString(), name, scalar(v.getInitializer()), line(st)));
+                        String source = scalar(v.getInitializer());
+                        String generated = fresh(name);
+                        scalars.put(name, generated);
+                        steps.add(new Step.Scalar(t.toString(), generated, source, line(st)));
                     } else {
                         throw new Unsupported(st, "the local '" + name + "' has type " + t
                                 + "; compiled forwards hold tensors and primitive hyperparameters");
@@ -217,13 +237,164 @@ public final class ForwardReader {
                 }
                 case WHILE_LOOP, DO_WHILE_LOOP -> throw new Unsupported(st, "a while loop, whose condition may read "
                         + "tensor values");
-                case FOR_LOOP, ENHANCED_FOR_LOOP -> throw new Unsupported(st, "a for loop (loops over @Layer lists are "
-                        + "not compiled yet)");
-                case IF -> throw new Unsupported(st, "an if statement (only ?: on conditions that do not read tensor "
-                        + "values is compiled yet)");
+                case BLOCK -> {
+                    Map<String, Value> scope = new HashMap<>(tensors);
+                    for (StatementTree inner : ((BlockTree) st).getStatements()) {
+                        statement(inner);
+                    }
+                    closeScope(scope);
+                }
+                case IF -> ifStatement((IfTree) st);
+                case ENHANCED_FOR_LOOP -> enhancedFor((EnhancedForLoopTree) st);
+                case FOR_LOOP -> indexedFor((ForLoopTree) st);
+                case EMPTY_STATEMENT -> { }
+                case RETURN -> throw new Unsupported(st, "a return before the end of the method");
                 default -> throw new Unsupported(st, "a " + st.getKind().toString().toLowerCase().replace('_', ' ')
                         + " statement");
             }
+        }
+
+        /** Forgets the variables declared since {@code scope} was taken; keeps the new values of older ones. */
+        void closeScope(Map<String, Value> scope) {
+            tensors.keySet().retainAll(scope.keySet());
+        }
+
+        /** An {@code if}: both branches read, each variable they change merged into a new value. */
+        void ifStatement(IfTree t) {
+            String condition = scalar(t.getCondition());
+            StatementTree then = t.getThenStatement();
+            if (then instanceof BlockTree b && b.getStatements().size() == 1) {
+                then = b.getStatements().get(0);
+            }
+            if (then instanceof ThrowTree thrown && t.getElseStatement() == null) {
+                steps.add(new Step.Guard(condition, exception(thrown.getExpression()), line(t)));
+                return;
+            }
+            Map<String, Value> before = new HashMap<>(tensors);
+            List<Step> outer = steps;
+            steps = new ArrayList<>();
+            statement(t.getThenStatement());
+            List<Step> thenSteps = steps;
+            Map<String, Value> thenValues = tensors;
+            tensors = new HashMap<>(before);
+            steps = new ArrayList<>();
+            if (t.getElseStatement() != null) {
+                statement(t.getElseStatement());
+            }
+            List<Step> elseSteps = steps;
+            Map<String, Value> elseValues = tensors;
+            tensors = new HashMap<>(before);
+            steps = outer;
+            List<Step.Merge> merges = new ArrayList<>();
+            for (String name : sorted(before.keySet())) {
+                Value a = thenValues.get(name);
+                Value b = elseValues.get(name);
+                if (a != before.get(name) || b != before.get(name)) {
+                    Value out = new Value(fresh(name), Value.Kind.LOCAL);
+                    merges.add(new Step.Merge(out, a, b));
+                    tensors.put(name, out);
+                }
+            }
+            steps.add(new Step.Select("c" + (++selects), condition, thenSteps, elseSteps, merges, line(t)));
+        }
+
+        /** {@code for (Block b : blocks)} over a {@code @Layer} list or array. */
+        void enhancedFor(EnhancedForLoopTree f) {
+            String collection = child(f.getExpression());
+            if (!(f.getExpression() instanceof IdentifierTree || f.getExpression() instanceof MemberSelectTree)) {
+                throw new Unsupported(f, "a for loop over '" + f.getExpression() + "', which is not a @Layer field");
+            }
+            String name = f.getVariable().getName().toString();
+            TypeMirror type = trees.getElement(TreePath.getPath(unit, f.getVariable())).asType();
+            String generated = fresh(name);
+            Map<String, String> outerLayers = layerVars;
+            layerVars = new HashMap<>(layerVars);
+            layerVars.put(name, generated);
+            loop(f.getStatement(), type + " " + generated + " : " + collection, line(f));
+            layerVars = outerLayers;
+        }
+
+        /** {@code for (int i = a; i < b; i++)} whose bound does not read tensor values. */
+        void indexedFor(ForLoopTree f) {
+            if (f.getInitializer().size() != 1 || !(f.getInitializer().get(0) instanceof VariableTree v)
+                    || v.getInitializer() == null || f.getCondition() == null || f.getUpdate().size() != 1) {
+                throw new Unsupported(f, "a for loop that is not 'for (int i = a; i < b; i++)' (one counter, one "
+                        + "condition, one update)");
+            }
+            TypeMirror type = trees.getElement(TreePath.getPath(unit, v)).asType();
+            if (!type.getKind().isPrimitive()) {
+                throw new Unsupported(f, "a for loop whose counter '" + v.getName() + "' is not a primitive");
+            }
+            String name = v.getName().toString();
+            String init = scalar(v.getInitializer());
+            String generated = fresh(name);
+            Map<String, String> outerScalars = scalars;
+            scalars = new HashMap<>(scalars);
+            scalars.put(name, generated);
+            String header = type + " " + generated + " = " + init + "; " + scalar(f.getCondition()) + "; "
+                    + update(f.getUpdate().get(0).getExpression(), name, generated);
+            loop(f.getStatement(), header, line(f));
+            scalars = outerScalars;
+        }
+
+        String update(ExpressionTree e, String counter, String generated) {
+            if (e instanceof UnaryTree u && u.getExpression() instanceof IdentifierTree id
+                    && id.getName().contentEquals(counter)) {
+                switch (u.getKind()) {
+                    case POSTFIX_INCREMENT, PREFIX_INCREMENT -> {
+                        return generated + "++";
+                    }
+                    case POSTFIX_DECREMENT, PREFIX_DECREMENT -> {
+                        return generated + "--";
+                    }
+                    default -> { }
+                }
+            }
+            if (e instanceof CompoundAssignmentTree c && c.getVariable() instanceof IdentifierTree id
+                    && id.getName().contentEquals(counter)
+                    && (c.getKind() == Tree.Kind.PLUS_ASSIGNMENT || c.getKind() == Tree.Kind.MINUS_ASSIGNMENT)) {
+                return generated + (c.getKind() == Tree.Kind.PLUS_ASSIGNMENT ? " += " : " -= ")
+                        + scalar(c.getExpression());
+            }
+            throw new Unsupported(e, "the loop update '" + e + "' (write i++, i--, i += k or i -= k)");
+        }
+
+        /** A loop body: each tensor variable it reassigns is carried from one iteration to the next. */
+        void loop(StatementTree body, String header, long line) {
+            // The generated code names the loop's list, iteration and counter after its number.
+            int n = ++loops;
+            while (used.contains("loop" + n) || used.contains("it" + n) || used.contains("k" + n)) {
+                n = ++loops;
+            }
+            String loopId = "loop" + n;
+            used.addAll(List.of(loopId, "it" + n, "k" + n));
+            Set<String> assigned = new LinkedHashSet<>();
+            new TreeScanner<Void, Void>() {
+                @Override
+                public Void visitAssignment(AssignmentTree a, Void unused) {
+                    if (a.getVariable() instanceof IdentifierTree id && tensors.containsKey(id.getName().toString())) {
+                        assigned.add(id.getName().toString());
+                    }
+                    return super.visitAssignment(a, unused);
+                }
+            }.scan(body, null);
+            Map<String, Value> scope = new HashMap<>(tensors);
+            Map<String, Value[]> carried = new LinkedHashMap<>();
+            for (String name : assigned) {
+                Value phi = new Value(fresh(name), Value.Kind.LOCAL);
+                carried.put(name, new Value[] {tensors.get(name), phi});
+                tensors.put(name, phi);
+                scope.put(name, phi);
+            }
+            List<Step> outer = steps;
+            steps = new ArrayList<>();
+            statement(body);
+            List<Step> bodySteps = steps;
+            steps = outer;
+            List<Step.Carried> list = new ArrayList<>();
+            carried.forEach((name, v) -> list.add(new Step.Carried(v[0], v[1], tensors.get(name))));
+            tensors = scope;
+            steps.add(new Step.Loop(loopId, header, list, bodySteps, line));
         }
 
         boolean isField(ExpressionTree e) {
@@ -277,7 +448,8 @@ public final class ForwardReader {
                 List<Step> elseSteps = steps;
                 steps = outer;
                 Value out = new Value(fresh(name), Value.Kind.LOCAL);
-                steps.add(new Step.Select(out, "c" + (++selects), condition, thenSteps, a, elseSteps, b, line(e)));
+                steps.add(new Step.Select("c" + (++selects), condition, thenSteps, elseSteps,
+                        List.of(new Step.Merge(out, a, b)), line(e)));
                 return out;
             }
             if (e instanceof MethodInvocationTree call) {
@@ -349,18 +521,78 @@ public final class ForwardReader {
                 steps.add(new Step.Child(out, child, args, line(call)));
                 return out;
             }
+            if (m.getEnclosingElement().equals(type) && (call.getMethodSelect() instanceof IdentifierTree
+                    || call.getMethodSelect() instanceof MemberSelectTree s && s.getExpression() instanceof IdentifierTree t
+                            && t.getName().contentEquals("this"))) {
+                return inline(call, m);
+            }
             if (m.getEnclosingElement().equals(type) || !isStatic && call.getMethodSelect() instanceof IdentifierTree) {
-                throw new Unsupported(call, "it calls " + method + "(...), another method of this class "
-                        + "(calls of the class's own methods are not compiled yet)");
+                throw new Unsupported(call, "it calls " + method + "(...), a method of another class or object "
+                        + "that Kiln does not know how to compile");
             }
             throw new Unsupported(call, "it calls " + simple(owner) + "." + method + "(...), which Kiln does not "
                     + "know how to compile");
+        }
+
+        /** Inlines a call of another method of the class: its body read with the arguments bound. */
+        Value inline(MethodInvocationTree call, ExecutableElement m) {
+            if (m.isVarArgs()) {
+                throw new Unsupported(call, "it calls " + m.getSimpleName() + "(...), which takes varargs");
+            }
+            if (!inlining.add(m)) {
+                throw new Unsupported(call, "it calls " + m.getSimpleName() + "(...) recursively");
+            }
+            MethodTree callee = trees.getTree(m);
+            if (callee == null || callee.getBody() == null) {
+                throw new Unsupported(call, "it calls " + m.getSimpleName() + "(...), whose source is not available");
+            }
+            Map<String, Value> calleeTensors = new HashMap<>();
+            Map<String, String> calleeScalars = new HashMap<>();
+            for (int i = 0; i < m.getParameters().size(); i++) {
+                VariableElement p = m.getParameters().get(i);
+                String pname = p.getSimpleName().toString();
+                ExpressionTree arg = call.getArguments().get(i);
+                if (isTensor(p.asType())) {
+                    calleeTensors.put(pname, tensor(arg, null));
+                } else if (p.asType().getKind().isPrimitive()) {
+                    String source = scalar(arg);
+                    String generated = fresh(pname);
+                    steps.add(new Step.Scalar(p.asType().toString(), generated, source, line(arg)));
+                    calleeScalars.put(pname, generated);
+                } else {
+                    throw new Unsupported(arg, "it calls " + m.getSimpleName() + "(...), whose parameter '" + pname
+                            + "' of type " + p.asType() + " is neither a Tensor nor a primitive");
+                }
+            }
+            Map<String, Value> outerTensors = tensors;
+            Map<String, String> outerScalars = scalars;
+            Map<String, String> outerLayers = layerVars;
+            tensors = calleeTensors;
+            scalars = calleeScalars;
+            layerVars = new HashMap<>();
+            Value result;
+            try {
+                result = block(callee.getBody());
+            } finally {
+                tensors = outerTensors;
+                scalars = outerScalars;
+                layerVars = outerLayers;
+                inlining.remove(m);
+            }
+            if (result == null) {
+                throw new Unsupported(call, "it calls " + m.getSimpleName() + "(...), which does not end in a return "
+                        + "statement");
+            }
+            return result;
         }
 
         /** The Java expression of a child module: a {@code @Layer} field, or an element of one. */
         String child(ExpressionTree e) {
             if (e instanceof ParenthesizedTree p) {
                 return child(p.getExpression());
+            }
+            if (e instanceof IdentifierTree id && layerVars.containsKey(id.getName().toString())) {
+                return layerVars.get(id.getName().toString());
             }
             if (e instanceof IdentifierTree || e instanceof MemberSelectTree) {
                 Element el = trees.getElement(TreePath.getPath(unit, e));
@@ -462,6 +694,10 @@ public final class ForwardReader {
                 case METHOD_INVOCATION -> {
                     return scalarCall((MethodInvocationTree) e);
                 }
+                case ARRAY_ACCESS -> {
+                    ArrayAccessTree a = (ArrayAccessTree) e;
+                    return scalar(a.getExpression()) + "[" + scalar(a.getIndex()) + "]";
+                }
                 default -> {
                     if (e instanceof BinaryTree b) {
                         return scalar(b.getLeftOperand()) + " " + operator(b.getKind(), e) + " "
@@ -478,6 +714,18 @@ public final class ForwardReader {
             }
         }
 
+        /** The exception of a shape check: {@code new ShapeException("..." + shapes)}. */
+        String exception(ExpressionTree e) {
+            if (!(e instanceof NewClassTree n) || n.getEnclosingExpression() != null || n.getClassBody() != null) {
+                throw new Unsupported(e, "it throws '" + e + "' (write throw new SomeException(message))");
+            }
+            List<String> args = new ArrayList<>();
+            for (ExpressionTree a : n.getArguments()) {
+                args.add(scalar(a));
+            }
+            return "new " + typeOf(n) + "(" + String.join(", ", args) + ")";
+        }
+
         String literal(LiteralTree l) {
             Object v = l.getValue();
             return switch (l.getKind()) {
@@ -489,8 +737,12 @@ public final class ForwardReader {
         }
 
         String name(ExpressionTree e) {
-            if (e instanceof IdentifierTree id && scalars.contains(id.getName().toString()) && !isField(e)) {
-                return id.getName().toString();
+            if (e instanceof IdentifierTree id && scalars.containsKey(id.getName().toString()) && !isField(e)) {
+                return scalars.get(id.getName().toString());
+            }
+            if (e instanceof MemberSelectTree s && s.getIdentifier().contentEquals("length")
+                    && typeOf(s.getExpression()).getKind() == TypeKind.ARRAY) {
+                return scalar(s.getExpression()) + ".length";
             }
             Element el = trees.getElement(TreePath.getPath(unit, e));
             if (el == null) {
@@ -539,6 +791,11 @@ public final class ForwardReader {
             if (owner.equals("java.lang.Math")) {
                 return "Math." + method + "(" + list + ")";
             }
+            // Pure functions of shapes and strings, as in a shape check's condition and message.
+            if (m.getModifiers().contains(Modifier.STATIC) && Set.of("java.util.Arrays", "dev.kiln.tensor.Shapes",
+                    "java.lang.String", "java.lang.Integer", "java.lang.Long", "java.lang.Double").contains(owner)) {
+                return owner + "." + method + "(" + list + ")";
+            }
             if (method.equals("size") && call.getMethodSelect() instanceof MemberSelectTree s) {
                 Element target = trees.getElement(TreePath.getPath(unit, s.getExpression()));
                 if (target != null && target.getAnnotation(Layer.class) != null) {
@@ -571,6 +828,12 @@ public final class ForwardReader {
                 default -> throw new Unsupported(at, "the operator " + kind);
             };
         }
+    }
+
+    private static List<String> sorted(Set<String> names) {
+        List<String> list = new ArrayList<>(names);
+        list.sort(null);
+        return list;
     }
 
     private static String simple(String qualified) {

@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -54,7 +56,8 @@ public final class CompiledWriter {
     /** The compiled class of {@code model}, whose forward body read into {@code ir}. */
     public TypeSpec write(ModuleModel model, ForwardIr ir, String signature) {
         ClassName name = compiledName(model);
-        Emitter e = new Emitter(model);
+        List<TypeSpec> loopClasses = new ArrayList<>();
+        Emitter e = new Emitter(model, "call", loopClasses);
         e.forward(ir);
         e.backward(ir);
         TypeSpec call = TypeSpec.classBuilder("Call")
@@ -105,19 +108,31 @@ public final class CompiledWriter {
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
                 .addMethod(forward)
                 .addType(call)
+                .addTypes(loopClasses)
                 .build();
     }
 
-    /** Emits the forward and the backward of one IR. */
+    /**
+     * Emits the forward and the backward of one IR, or of one loop body: its saved values are fields of
+     * the frame named {@code self} ({@code call}, or the iteration {@code it1} of a loop).
+     */
     private final class Emitter {
         final ModuleModel model;
+        final String self;
+        final List<TypeSpec> loopClasses;
         final CodeBlock.Builder forwardCode = CodeBlock.builder();
         final CodeBlock.Builder backwardCode = CodeBlock.builder();
         final Map<String, TypeName> fields = new LinkedHashMap<>();
         final List<Value> locals = new ArrayList<>();
 
-        Emitter(ModuleModel model) {
+        Emitter(ModuleModel model, String self, List<TypeSpec> loopClasses) {
             this.model = model;
+            this.self = self;
+            this.loopClasses = loopClasses;
+        }
+
+        String p() {
+            return self + ".";
         }
 
         List<FieldSpec> fieldSpecs() {
@@ -157,30 +172,140 @@ public final class CompiledWriter {
                 List<String> flags = new ArrayList<>();
                 for (Value a : c.args()) {
                     args.add(ref(a));
-                    flags.add(needs(a, "call."));
+                    flags.add(needs(a, p()));
                 }
                 eagerResult(c.out(), CodeBlock.of("$T.child($L, new $T[] {$L}, new boolean[] {$L})", COMPILED, c.child(),
                         RuntimeNames.TENSOR, String.join(", ", args), String.join(", ", flags)), code);
             } else if (step instanceof Step.Select sel) {
                 field(sel.id(), TypeName.BOOLEAN);
-                field(flag(sel.out()), TypeName.BOOLEAN);
-                code.addStatement("call.$N = $L", sel.id(), sel.condition());
-                code.addStatement("$T $N", RuntimeNames.TENSOR, sel.out().name());
-                locals.add(sel.out());
-                code.beginControlFlow("if (call.$N)", sel.id());
-                branch(sel.thenSteps(), sel.thenValue(), sel.out(), code);
+                code.addStatement("$L$N = $L", p(), sel.id(), sel.condition());
+                for (Step.Merge m : sel.merges()) {
+                    field(flag(m.out()), TypeName.BOOLEAN);
+                    code.addStatement("$T $N", RuntimeNames.TENSOR, m.out().name());
+                    locals.add(m.out());
+                }
+                code.beginControlFlow("if ($L$N)", p(), sel.id());
+                branch(sel.thenSteps(), sel.merges(), true, code);
                 code.nextControlFlow("else");
-                branch(sel.elseSteps(), sel.elseValue(), sel.out(), code);
+                branch(sel.elseSteps(), sel.merges(), false, code);
+                code.endControlFlow();
+            } else if (step instanceof Step.Loop loop) {
+                forwardLoop(loop, code);
+            } else if (step instanceof Step.Guard guard) {
+                code.beginControlFlow("if ($L)", guard.condition());
+                code.addStatement("throw $L", guard.exception());
                 code.endControlFlow();
             }
         }
 
-        void branch(List<Step> steps, Value value, Value out, CodeBlock.Builder code) {
+        void branch(List<Step> steps, List<Step.Merge> merges, boolean then, CodeBlock.Builder code) {
             for (Step s : steps) {
                 forwardStep(s, code);
             }
-            code.addStatement("$N = $L", out.name(), ref(value));
-            code.addStatement("call.$N = $L", flag(out), needs(value, "call."));
+            for (Step.Merge m : merges) {
+                Value value = then ? m.thenValue() : m.elseValue();
+                code.addStatement("$N = $L", m.out().name(), ref(value));
+                code.addStatement("$L$N = $L", p(), flag(m.out()), needs(value, p()));
+            }
+        }
+
+        /**
+         * A loop, unrolled at run time: each iteration is an object of the nested class {@code Loop1}
+         * that holds what that iteration's backward reads and carries the body's backward.
+         */
+        void forwardLoop(Step.Loop loop, CodeBlock.Builder code) {
+            String it = "it" + loop.id().substring("loop".length());
+            ClassName iteration = compiledName(model).nestedClass(capital(loop.id()));
+            TypeName list = ParameterizedTypeName.get(ClassName.get(List.class), iteration);
+            field(loop.id(), list);
+            code.addStatement("$L$N = new $T<>()", p(), loop.id(), ArrayList.class);
+            for (Step.Carried c : loop.carried()) {
+                code.addStatement("$T $N = $L", RuntimeNames.TENSOR, c.phi().name(), ref(c.init()));
+                field(flag(c.phi()), TypeName.BOOLEAN);
+                code.addStatement("$L$N = $L", p(), flag(c.phi()), needs(c.init(), p()));
+                locals.add(c.phi());
+            }
+            Emitter body = new Emitter(model, it, loopClasses);
+            List<Value> bodyInputs = loopInputs(loop);
+            code.beginControlFlow("for ($L)", loop.header());
+            code.addStatement("$T $N = new $T(module)", iteration, it, iteration);
+            code.addStatement("$L$N.add($N)", p(), loop.id(), it);
+            for (Value in : bodyInputs) {
+                body.field(flag(in), TypeName.BOOLEAN);
+                body.locals.add(in);
+                code.addStatement("$N.$N = $L", it, flag(in), needs(in, p()));
+            }
+            for (Step s : loop.body()) {
+                body.forwardStep(s, code);
+            }
+            for (Step.Carried c : loop.carried()) {
+                code.addStatement("$N = $L", c.phi().name(), body.ref(c.next()));
+                code.addStatement("$L$N = $L", p(), flag(c.phi()), body.needs(c.next(), it + "."));
+            }
+            code.endControlFlow();
+            body.loopBackward(loop, bodyInputs);
+            loopClasses.add(TypeSpec.classBuilder(iteration)
+                    .addModifiers(Modifier.STATIC, Modifier.FINAL)
+                    .addJavadoc("One iteration of the loop on line $L: the values its backward reads.\n", loop.line())
+                    .addField(FieldSpec.builder(model.moduleType(), "module", Modifier.FINAL).build())
+                    .addFields(body.fieldSpecs())
+                    .addMethod(MethodSpec.constructorBuilder()
+                            .addParameter(model.moduleType(), "module")
+                            .addStatement("this.module = module")
+                            .build())
+                    .addMethod(MethodSpec.methodBuilder("backward")
+                            .returns(TENSOR_ARRAY)
+                            .addParameter(TENSOR_ARRAY, "gradNext")
+                            .addParameter(GRAD_SINK, "sink")
+                            .addJavadoc("The gradients of the carried values at the start of the iteration, then of "
+                                    + "the outer values it reads, from those at its end.\n")
+                            .addCode(body.backwardCode.build())
+                            .build())
+                    .build());
+        }
+
+        /** What a loop body reads: the carried values' phis, then the outer tensors it reads. */
+        List<Value> loopInputs(Step.Loop loop) {
+            Set<Value> defined = new LinkedHashSet<>();
+            Set<Value> read = new LinkedHashSet<>();
+            scan(loop.body(), defined, read);
+            List<Value> inputs = new ArrayList<>();
+            for (Step.Carried c : loop.carried()) {
+                inputs.add(c.phi());
+            }
+            for (Value v : read) {
+                if (!defined.contains(v) && !inputs.contains(v)
+                        && (v.kind() == Value.Kind.INPUT || v.kind() == Value.Kind.LOCAL)) {
+                    inputs.add(v);
+                }
+            }
+            return inputs;
+        }
+
+        void scan(List<Step> steps, Set<Value> defined, Set<Value> read) {
+            for (Step step : steps) {
+                if (step instanceof Step.Op op) {
+                    read.addAll(tensorOperands(op));
+                    defined.add(op.out());
+                } else if (step instanceof Step.Child c) {
+                    read.addAll(c.args());
+                    defined.add(c.out());
+                } else if (step instanceof Step.Select sel) {
+                    scan(sel.thenSteps(), defined, read);
+                    scan(sel.elseSteps(), defined, read);
+                    for (Step.Merge m : sel.merges()) {
+                        read.add(m.thenValue());
+                        read.add(m.elseValue());
+                        defined.add(m.out());
+                    }
+                } else if (step instanceof Step.Loop loop) {
+                    for (Step.Carried c : loop.carried()) {
+                        read.add(c.init());
+                        defined.add(c.phi());
+                    }
+                    scan(loop.body(), defined, read);
+                }
+            }
         }
 
         void forwardOp(Step.Op op, CodeBlock.Builder code) {
@@ -191,7 +316,7 @@ public final class CompiledWriter {
                 List<Value> tensors = tensorOperands(op);
                 for (Value v : tensors) {
                     args.add(ref(v));
-                    flags.add(needs(v, "call."));
+                    flags.add(needs(v, p()));
                 }
                 CodeBlock lambda = CodeBlock.of("leaves -> $L", render(op, v -> "leaves[" + tensors.indexOf(v) + "]"));
                 eagerResult(op.out(), CodeBlock.of("$T.run(new $T[] {$L}, new boolean[] {$L}, $T.of(), $L)", EAGER_FRAME,
@@ -204,9 +329,9 @@ public final class CompiledWriter {
             field(flag(out), TypeName.BOOLEAN);
             List<String> flags = new ArrayList<>();
             for (Value v : tensorOperands(op)) {
-                flags.add(needs(v, "call."));
+                flags.add(needs(v, p()));
             }
-            code.addStatement("call.$N = $L", flag(out), flags.isEmpty() ? "false" : String.join(" || ", flags));
+            code.addStatement("$L$N = $L", p(), flag(out), flags.isEmpty() ? "false" : String.join(" || ", flags));
             for (OpSpec.Grad grad : spec.grads()) {
                 Value input = operandValue(op, spec, grad.input());
                 if (input == null || input.kind() == Value.Kind.CONSTANT) {
@@ -218,10 +343,10 @@ public final class CompiledWriter {
                     if (field == null) {
                         continue;
                     }
-                    saves.add(CodeBlock.of("call.$N = $L;\n", field, savedSource(op, spec, use)));
+                    saves.add(CodeBlock.of("$L$N = $L;\n", p(), field, savedSource(op, spec, use)));
                 }
                 if (!saves.isEmpty()) {
-                    code.beginControlFlow("if ($L)", needs(input, "call."));
+                    code.beginControlFlow("if ($L)", needs(input, p()));
                     saves.forEach(code::add);
                     code.endControlFlow();
                 }
@@ -233,9 +358,9 @@ public final class CompiledWriter {
             String frameField = out.name() + "Frame";
             field(frameField, FRAME);
             field(flag(out), TypeName.BOOLEAN);
-            code.addStatement("call.$N = $L", frameField, frame);
-            code.addStatement("$T $N = call.$N.output()", RuntimeNames.TENSOR, out.name(), frameField);
-            code.addStatement("call.$N = call.$N.outputNeedsGrad()", flag(out), frameField);
+            code.addStatement("$L$N = $L", p(), frameField, frame);
+            code.addStatement("$T $N = $L$N.output()", RuntimeNames.TENSOR, out.name(), p(), frameField);
+            code.addStatement("$L$N = $L$N.outputNeedsGrad()", p(), flag(out), p(), frameField);
             locals.add(out);
         }
 
@@ -258,6 +383,24 @@ public final class CompiledWriter {
             }
             List<String> grads = new ArrayList<>();
             for (Value in : ir.inputs()) {
+                grads.add(grad(in));
+            }
+            backwardCode.addStatement("return new $T[] {$L}", RuntimeNames.TENSOR, String.join(", ", grads));
+        }
+
+        /** The backward of a loop body, as the iteration class's method. */
+        void loopBackward(Step.Loop loop, List<Value> inputs) {
+            for (Value v : locals) {
+                backwardCode.addStatement("$T $N = null", RuntimeNames.TENSOR, grad(v));
+            }
+            for (int j = 0; j < loop.carried().size(); j++) {
+                route(loop.carried().get(j).next(), CodeBlock.of("gradNext[$L]", j), backwardCode);
+            }
+            for (int i = loop.body().size() - 1; i >= 0; i--) {
+                backwardStep(loop.body().get(i), backwardCode, new ArrayList<>());
+            }
+            List<String> grads = new ArrayList<>();
+            for (Value in : inputs) {
                 grads.add(grad(in));
             }
             backwardCode.addStatement("return new $T[] {$L}", RuntimeNames.TENSOR, String.join(", ", grads));
@@ -297,17 +440,48 @@ public final class CompiledWriter {
                 frameBackward(c.out(), c.args(), code, read);
             } else if (step instanceof Step.Select sel) {
                 code.beginControlFlow("if ($N)", sel.id());
-                branchBackward(sel.thenSteps(), sel.thenValue(), sel.out(), code, read);
+                branchBackward(sel.thenSteps(), sel.merges(), true, code, read);
                 code.nextControlFlow("else");
-                branchBackward(sel.elseSteps(), sel.elseValue(), sel.out(), code, read);
+                branchBackward(sel.elseSteps(), sel.merges(), false, code, read);
                 code.endControlFlow();
+            } else if (step instanceof Step.Loop loop) {
+                List<Value> inputs = loopInputs(loop);
+                String k = "k" + loop.id().substring("loop".length());
+                List<String> carriedGrads = new ArrayList<>();
+                List<String> anyGrad = new ArrayList<>();
+                for (Step.Carried c : loop.carried()) {
+                    carriedGrads.add(grad(c.phi()));
+                    anyGrad.add(grad(c.phi()) + " != null");
+                }
+                code.beginControlFlow("for (int $N = $N.size() - 1; $N >= 0 && ($L); $N--)", k, loop.id(), k,
+                        anyGrad.isEmpty() ? "false" : String.join(" || ", anyGrad), k);
+                String in = "grad" + capital(loop.id()) + "In";
+                code.addStatement("$T[] $N = $N.get($N).backward(new $T[] {$L}, sink)", RuntimeNames.TENSOR, in,
+                        loop.id(), k, RuntimeNames.TENSOR, String.join(", ", carriedGrads));
+                for (int i = 0; i < inputs.size(); i++) {
+                    if (i < loop.carried().size()) {
+                        code.addStatement("$N = $N[$L]", grad(inputs.get(i)), in, i);
+                    } else {
+                        route(inputs.get(i), CodeBlock.of("$N[$L]", in, i), code);
+                    }
+                }
+                code.endControlFlow();
+                for (Step.Carried c : loop.carried()) {
+                    code.beginControlFlow("if ($N != null && $L)", grad(c.phi()), needs(c.init(), ""));
+                    route(c.init(), CodeBlock.of("$N", grad(c.phi())), code);
+                    code.endControlFlow();
+                }
             }
         }
 
-        void branchBackward(List<Step> steps, Value value, Value out, CodeBlock.Builder code, List<String> read) {
-            code.beginControlFlow("if ($N != null && $L)", grad(out), needs(value, ""));
-            route(value, CodeBlock.of("$N", grad(out)), code);
-            code.endControlFlow();
+        void branchBackward(List<Step> steps, List<Step.Merge> merges, boolean then, CodeBlock.Builder code,
+                List<String> read) {
+            for (Step.Merge m : merges) {
+                Value value = then ? m.thenValue() : m.elseValue();
+                code.beginControlFlow("if ($N != null && $L)", grad(m.out()), needs(value, ""));
+                route(value, CodeBlock.of("$N", grad(m.out())), code);
+                code.endControlFlow();
+            }
             for (int i = steps.size() - 1; i >= 0; i--) {
                 backwardStep(steps.get(i), code, read);
             }

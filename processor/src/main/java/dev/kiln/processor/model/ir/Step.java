@@ -49,19 +49,60 @@ public sealed interface Step {
     record Scalar(String type, String name, String source, long line) implements Step {}
 
     /**
-     * {@code out = condition ? ifTrue : ifFalse} on a condition that does not depend on tensor values;
-     * each branch's steps run only when it is taken, and the backward takes the same branch.
+     * An {@code if} statement or a {@code ?:} on a condition that does not depend on tensor values:
+     * each branch's steps run only when it is taken, and the backward takes the same branch. Each
+     * tensor variable that a branch changes gets a new value after it ({@code merges}).
      *
-     * @param out the value it defines
      * @param id a unique name for the saved condition ({@code c1})
      * @param condition the Java expression of the condition
+     * @param merges the values defined after the branches
      */
-    record Select(Value out, String id, String condition, List<Step> thenSteps, Value thenValue,
-            List<Step> elseSteps, Value elseValue, long line) implements Step {
+    record Select(String id, String condition, List<Step> thenSteps, List<Step> elseSteps, List<Merge> merges,
+            long line) implements Step {
         /** Copies the lists. */
         public Select {
             thenSteps = List.copyOf(thenSteps);
             elseSteps = List.copyOf(elseSteps);
+            merges = List.copyOf(merges);
         }
     }
+
+    /**
+     * A value defined after a {@link Select}: {@code out} is {@code thenValue} when the condition held,
+     * {@code elseValue} otherwise.
+     */
+    record Merge(Value out, Value thenValue, Value elseValue) {}
+
+    /**
+     * {@code if (condition) throw exception;} on a condition that does not read tensor values (a shape
+     * check): the forward throws as the body would; the backward has nothing to do.
+     *
+     * @param condition the Java expression of the condition
+     * @param exception the Java expression of the exception thrown
+     */
+    record Guard(String condition, String exception, long line) implements Step {}
+
+    /**
+     * A {@code for} loop whose trip count does not depend on tensor values (over a {@code @Layer}
+     * list or array, or an indexed loop with a hyperparameter bound): unrolled at run time, each
+     * iteration keeps its own frame and the backward replays the iterations in reverse.
+     *
+     * @param id a unique name ({@code loop1}), also the name of the iteration class ({@code Loop1})
+     * @param header the Java source between the parentheses of the {@code for}
+     * @param carried the tensor variables the body reassigns
+     * @param body the body's steps, which read each carried variable through its {@code phi}
+     */
+    record Loop(String id, String header, List<Carried> carried, List<Step> body, long line) implements Step {
+        /** Copies the lists. */
+        public Loop {
+            carried = List.copyOf(carried);
+            body = List.copyOf(body);
+        }
+    }
+
+    /**
+     * A tensor variable reassigned in a loop: {@code init} before the loop, {@code phi} at the start
+     * of each iteration (and after the loop), {@code next} at the end of the body.
+     */
+    record Carried(Value init, Value phi, Value next) {}
 }

@@ -1,0 +1,61 @@
+package dev.kiln.ops;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import dev.kiln.autograd.Autograd;
+import dev.kiln.tensor.DType;
+import dev.kiln.tensor.Generator;
+import dev.kiln.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The float32 3x3 stride-2 padding-1 max pool has its own separable loop; it must pick the same
+ * maxima and the same winning positions (the first in row-major order on ties, the first NaN) as the
+ * general loop that float64 runs.
+ */
+class MaxPoolFastPathTest {
+    private static final int[] K = {3, 3};
+    private static final int[] S = {2, 2};
+    private static final int[] P = {1, 1};
+    private static final int[] D = {1, 1};
+
+    /** Small non-negative integers, half of them zero after the ReLU: windows with many ties. */
+    private static float[] tiedValues(Generator g, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = Math.max(0, (float) Math.floor(g.nextDouble() * 6) - 3);
+        }
+        return v;
+    }
+
+    private static void assertSameAsGeneralLoop(float[] values, int... shape) {
+        Tensor x32 = Tensor.of(values, shape).requiresGrad(true);
+        Tensor x64 = x32.detach().to(DType.FLOAT64).requiresGrad(true);
+        Tensor y32 = Ops.maxPool2d(x32, K, S, P, D, false);
+        Tensor y64 = Ops.maxPool2d(x64, K, S, P, D, false);
+        assertArrayEquals(y64.toDoubleArray(), y32.toDoubleArray(), "maxima");
+        // Distinct output gradients reveal which input won each window.
+        Tensor g = Tensor.arange(DType.FLOAT64, 1, y64.numel() + 1, 1).reshape(y64.shape());
+        Tensor gx32 = Autograd.grad(y32, new Tensor[] {x32}, g.to(DType.FLOAT32), false)[0];
+        Tensor gx64 = Autograd.grad(y64, new Tensor[] {x64}, g, false)[0];
+        assertArrayEquals(gx64.toDoubleArray(), gx32.toDoubleArray(), "winning positions");
+    }
+
+    @Test
+    void tiesGoToTheFirstPositionInRowMajorOrder() {
+        Generator g = new Generator(7);
+        assertSameAsGeneralLoop(tiedValues(g, 2 * 3 * 8 * 6), 2, 3, 8, 6);
+        assertSameAsGeneralLoop(tiedValues(g, 4 * 28 * 28), 1, 4, 28, 28);
+        assertSameAsGeneralLoop(tiedValues(g, 2 * 2 * 2), 2, 2, 2);
+    }
+
+    @Test
+    void aNaNWinsItsWindowsAndTheFirstNaNTakesTheGradient() {
+        float[] v = tiedValues(new Generator(8), 2 * 6 * 6);
+        v[7] = Float.NaN;
+        v[8] = Float.NaN;
+        v[50] = Float.intBitsToFloat(0x7fc01234);
+        v[40] = Float.NEGATIVE_INFINITY;
+        assertSameAsGeneralLoop(v, 2, 1, 6, 6);
+    }
+}
