@@ -36,7 +36,12 @@ public class Embedding extends Module {
             throw new IllegalArgumentException("Embedding: padding_idx " + paddingIdx + " must be within ["
                     + -numEmbeddings + ", " + (numEmbeddings - 1) + "]");
         }
-        this.paddingIdx = paddingIdx == null || paddingIdx >= 0 ? paddingIdx : paddingIdx + numEmbeddings;
+        // Written as an if, not ?:, whose int arm would unbox a null paddingIdx.
+        Integer resolved = paddingIdx;
+        if (paddingIdx != null && paddingIdx < 0) {
+            resolved = paddingIdx + numEmbeddings;
+        }
+        this.paddingIdx = resolved;
         this.weight = LayerParams.normal(generator, dtype, numEmbeddings, embeddingDim);
         if (this.paddingIdx != null) {
             try (GradMode.Scope ignored = GradMode.noGrad()) {

@@ -2,6 +2,7 @@ package dev.kiln.compiled;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -113,5 +114,19 @@ class CompiledVersusEagerTest {
         assertNull(m.compiledForward());
         Tensor y = m.apply(Tensor.randn(new Generator(2), 2, 3).mul(10));
         assertTrue(y.abs().sum().item() <= 1);
+    }
+
+    @Test
+    void switchedOffTheBodyRunsOnTheEagerTape() {
+        Generator g = new Generator(13);
+        Linear fc = new Linear(3, 2, true, g, DType.FLOAT32);
+        Compiled.setEnabled(false);
+        try {
+            Tensor y = fc.apply(Tensor.randn(g, 2, 3));
+            assertNotEquals("Linear", y.gradFn().name(), "no compiled node while switched off");
+        } finally {
+            Compiled.setEnabled(true);
+        }
+        assertEquals("Linear", fc.apply(Tensor.randn(g, 2, 3)).gradFn().name());
     }
 }

@@ -20,7 +20,7 @@ import java.util.List;
  * A test model with every control-flow construct the compiler unrolls: an indexed loop over a
  * {@code @Layer} list with an {@code if} inside, an enhanced loop over an array, a nested loop
  * with a hyperparameter bound, {@code if (isTraining())}, a shape check that throws, and calls of
- * the class's own methods. Input {@code [N, 4]}, output {@code [N, 4]}.
+ * the class's own methods (one with an early return). Input {@code [N, 4]}, output {@code [N, 4]}.
  */
 public class LoopNet extends Module {
     @Layer final List<Linear> layers = new ArrayList<>();
@@ -39,7 +39,8 @@ public class LoopNet extends Module {
     @Forward(compile = CompileMode.REQUIRED)
     public Tensor forward(Tensor x) {
         if (x.dim() != 2) {
-            throw new ShapeException("LoopNet: input of shape " + java.util.Arrays.toString(x.shape()) + " must be 2-d");
+            throw new ShapeException("LoopNet: input of shape " + java.util.Arrays.toString(x.shape())
+                    + " must be 2-d");
         }
         Tensor h = x;
         for (int i = 0; i < layers.size(); i++) {
@@ -63,6 +64,9 @@ public class LoopNet extends Module {
     }
 
     private Tensor scaled(Tensor t, double factor) {
+        if (factor == 1) {
+            return t;
+        }
         return t.mul(gain).mul(factor);
     }
 }

@@ -50,9 +50,6 @@ public final class TrainingBenchmark {
         EAGER
     }
 
-    /** What one mode measured. */
-    private record Measured(double medianSeconds, double accuracy) {}
-
     /**
      * Runs workload W1, W2 or W3 for {@code epochs} epochs (at least 2) in the modes of
      * {@code -Dkiln.bench.modes} (see the class comment) and prints one RESULT line per mode.
@@ -71,57 +68,30 @@ public final class TrainingBenchmark {
         run(workload, epochs, threads, dataDir, seed, out, modes);
     }
 
-    /**
-     * Runs the workload once per mode, from the same seed, and prints a RESULT line for each; with both
-     * modes, also a RATIO line (eager seconds per epoch over compiled).
-     */
-    public static void run(String workload, int epochs, int threads, Path dataDir, long seed, PrintStream out,
-            List<Mode> modes) {
-        if (modes.isEmpty()) {
-            throw new IllegalArgumentException("bench " + workload + ": no mode to run");
-        }
-        boolean was = Compiled.isEnabled();
-        double[] medians = new double[Mode.values().length];
-        try {
-            for (Mode mode : modes) {
-                Compiled.setEnabled(was && mode == Mode.COMPILED);
-                medians[mode.ordinal()] = runOnce(workload, epochs, threads, dataDir, seed, out, mode).medianSeconds();
-            }
-        } finally {
-            Compiled.setEnabled(was);
-        }
-        if (modes.contains(Mode.COMPILED) && modes.contains(Mode.EAGER)) {
-            out.printf(Locale.ROOT, "RATIO framework=kiln workload=%s eager_over_compiled=%.2f compiled_s=%.4f "
-                    + "eager_s=%.4f%n", workload, medians[Mode.EAGER.ordinal()] / medians[Mode.COMPILED.ordinal()],
-                    medians[Mode.COMPILED.ordinal()], medians[Mode.EAGER.ordinal()]);
-        }
-    }
+    /** One mode's training run: its own model, optimizer and loader, all from the same seed. */
+    private static final class Run {
+        final Mode mode;
+        final Module model;
+        final Adam adam;
+        final DataLoader<Batch> loader;
+        final double[] seconds;
 
-    private static Measured runOnce(String workload, int epochs, int threads, Path dataDir, long seed,
-            PrintStream out, Mode mode) {
-        Workload w = switch (workload) {
-            case "W1" -> new Workload("mlp-seed", 128, false);
-            case "W2" -> new Workload("mlp-wide", 256, false);
-            case "W3" -> new Workload("cnn-seed", 128, true);
-            default -> throw new IllegalArgumentException("bench: unknown training workload " + workload);
-        };
-        if (epochs < 2) {
-            throw new IllegalArgumentException("bench " + workload + ": needs at least 2 epochs (1 warm-up), got "
-                    + epochs);
+        Run(Mode mode, String workload, Workload w, TensorDataset train, long seed, int epochs) {
+            this.mode = mode;
+            Generator generator = new Generator(seed);
+            model = switch (workload) {
+                case "W1" -> new SeedMlp(generator);
+                case "W2" -> new Mlp(generator, 784, 1024, 1024, 10);
+                default -> new SeedCnn(generator);
+            };
+            adam = new Adam(model.parameters(), Adam.options().lr(1e-3));
+            loader = DataLoader.builder(train).batchSize(w.batchSize()).shuffle(true).seed(seed).build();
+            seconds = new double[epochs - 1];
         }
-        Path dir = MnistData.directory(dataDir);
-        TensorDataset train = MnistData.train(dir, !w.images());
-        TensorDataset test = MnistData.test(dir, !w.images());
-        Generator generator = new Generator(seed);
-        Module model = switch (workload) {
-            case "W1" -> new SeedMlp(generator);
-            case "W2" -> new Mlp(generator, 784, 1024, 1024, 10);
-            default -> new SeedCnn(generator);
-        };
-        Adam adam = new Adam(model.parameters(), Adam.options().lr(1e-3));
-        DataLoader<Batch> loader = DataLoader.builder(train).batchSize(w.batchSize()).shuffle(true).seed(seed).build();
-        double[] seconds = new double[epochs - 1];
-        for (int epoch = 0; epoch < epochs; epoch++) {
+
+        /** One training epoch in this run's mode; its time is kept unless it is the warm-up (epoch 0). */
+        void epoch(int epoch, boolean compiledAllowed) {
+            Compiled.setEnabled(compiledAllowed && mode == Mode.COMPILED);
             long start = System.nanoTime();
             model.train();
             for (Batch batch : loader) {
@@ -135,17 +105,68 @@ public final class TrainingBenchmark {
                 seconds[epoch - 1] = s;
             }
         }
-        Evaluation eval = Trainer.evaluate(model, F::crossEntropy,
-                DataLoader.builder(test).batchSize(500).build());
-        double median = median(seconds);
-        // "compiled" only where the compiled path actually ran: the model's body compiled and it was on.
-        String ran = mode == Mode.COMPILED && model.compiledForward() != null && Compiled.isEnabled()
-                ? "compiled" : "eager";
-        out.printf(Locale.ROOT, "RESULT framework=kiln workload=%s name=%s mode=%s epoch_s_median=%.4f "
-                        + "samples_per_s=%.0f test_acc=%.4f epochs=%d threads=%d batch=%d epoch_s=%s%n",
-                workload, w.name(), ran, median, train.size() / median, eval.accuracy(), epochs, threads,
-                w.batchSize(), Arrays.toString(Arrays.stream(seconds).map(v -> Math.round(v * 1000) / 1000.0).toArray()));
-        return new Measured(median, eval.accuracy());
+
+        /** "compiled" only where the compiled path actually ran: the model's body compiled and it was on. */
+        String ran(boolean compiledAllowed) {
+            return mode == Mode.COMPILED && compiledAllowed && model.compiledForward() != null ? "compiled" : "eager";
+        }
+    }
+
+    /**
+     * Runs the workload once per mode, from the same seed, and prints a RESULT line for each; with both
+     * modes, also a RATIO line (eager seconds per epoch over compiled). The modes' epochs alternate, so
+     * that neither is timed while the JIT is still compiling what the other already warmed up.
+     */
+    public static void run(String workload, int epochs, int threads, Path dataDir, long seed, PrintStream out,
+            List<Mode> modes) {
+        if (modes.isEmpty()) {
+            throw new IllegalArgumentException("bench " + workload + ": no mode to run");
+        }
+        Workload w = switch (workload) {
+            case "W1" -> new Workload("mlp-seed", 128, false);
+            case "W2" -> new Workload("mlp-wide", 256, false);
+            case "W3" -> new Workload("cnn-seed", 128, true);
+            default -> throw new IllegalArgumentException("bench: unknown training workload " + workload);
+        };
+        if (epochs < 2) {
+            throw new IllegalArgumentException("bench " + workload + ": needs at least 2 epochs (1 warm-up), got "
+                    + epochs);
+        }
+        Path dir = MnistData.directory(dataDir);
+        TensorDataset train = MnistData.train(dir, !w.images());
+        TensorDataset test = MnistData.test(dir, !w.images());
+        boolean compiledAllowed = Compiled.isEnabled();
+        List<Run> runs = new ArrayList<>();
+        for (Mode mode : modes) {
+            runs.add(new Run(mode, workload, w, train, seed, epochs));
+        }
+        double[] medians = new double[Mode.values().length];
+        try {
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                for (Run run : runs) {
+                    run.epoch(epoch, compiledAllowed);
+                }
+            }
+            for (Run run : runs) {
+                Compiled.setEnabled(compiledAllowed && run.mode == Mode.COMPILED);
+                Evaluation eval = Trainer.evaluate(run.model, F::crossEntropy,
+                        DataLoader.builder(test).batchSize(500).build());
+                double median = median(run.seconds);
+                medians[run.mode.ordinal()] = median;
+                out.printf(Locale.ROOT, "RESULT framework=kiln workload=%s name=%s mode=%s epoch_s_median=%.4f "
+                                + "samples_per_s=%.0f test_acc=%.4f epochs=%d threads=%d batch=%d epoch_s=%s%n",
+                        workload, w.name(), run.ran(compiledAllowed), median, train.size() / median, eval.accuracy(),
+                        epochs, threads, w.batchSize(),
+                        Arrays.toString(Arrays.stream(run.seconds).map(v -> Math.round(v * 1000) / 1000.0).toArray()));
+            }
+        } finally {
+            Compiled.setEnabled(compiledAllowed);
+        }
+        if (modes.contains(Mode.COMPILED) && modes.contains(Mode.EAGER)) {
+            out.printf(Locale.ROOT, "RATIO framework=kiln workload=%s eager_over_compiled=%.2f compiled_s=%.4f "
+                    + "eager_s=%.4f%n", workload, medians[Mode.EAGER.ordinal()] / medians[Mode.COMPILED.ordinal()],
+                    medians[Mode.COMPILED.ordinal()], medians[Mode.EAGER.ordinal()]);
+        }
     }
 
     private static double median(double[] values) {

@@ -16,7 +16,6 @@ import dev.kiln.examples.models.SeedCnn;
 import dev.kiln.examples.models.SeedMlp;
 import dev.kiln.examples.models.SequenceClassifier;
 import dev.kiln.nn.Linear;
-import dev.kiln.nn.Module;
 import dev.kiln.nn.ReLU;
 import dev.kiln.nn.Tanh;
 import dev.kiln.tensor.DType;

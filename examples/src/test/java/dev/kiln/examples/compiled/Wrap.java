@@ -6,7 +6,10 @@ import dev.kiln.annotations.Layer;
 import dev.kiln.nn.Module;
 import dev.kiln.tensor.Tensor;
 
-/** A compiled parent of one model, so that a model whose body runs eagerly is tested as a child frame: {@code x} to {@code 2 inner(x)}. */
+/**
+ * A compiled parent of one model, so that a model whose body runs eagerly is tested as a child frame:
+ * {@code x} to {@code 2 inner(x)}, any shape.
+ */
 public class Wrap extends Module {
     @Layer Module inner;
 

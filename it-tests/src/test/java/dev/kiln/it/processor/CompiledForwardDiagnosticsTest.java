@@ -126,9 +126,10 @@ class CompiledForwardDiagnosticsTest {
                 "}");
         JavaFileObject early = module("Early",
                 "public class Early extends Module {",                    // 7
+                "    @Layer java.util.List<Linear> layers;",
                 "    @Forward public Tensor forward(Tensor x) {",
-                "        if (x.dim() == 1) {",
-                "            return x;",                                     // 10
+                "        for (Linear l : layers) {",
+                "            return l.forward(x);",                          // 11
                 "        }",
                 "        return relu(x);",
                 "    }",
@@ -146,8 +147,8 @@ class CompiledForwardDiagnosticsTest {
         assertThat(c).succeeded();
         assertThat(c).hadNoteContaining("[KLN401] Breaks.forward(Tensor) runs eagerly: line 12: a break statement")
                 .inFile(breaks).onLine(12);
-        assertThat(c).hadNoteContaining("[KLN401] Early.forward(Tensor) runs eagerly: line 10: a return before the end "
-                + "of the method").inFile(early).onLine(10);
+        assertThat(c).hadNoteContaining("[KLN401] Early.forward(Tensor) runs eagerly: line 11: a return before the end "
+                + "of the method").inFile(early).onLine(11);
         assertThat(c).hadNoteContaining("[KLN401] Recursive.forward(Tensor) runs eagerly: line 12: it calls "
                 + "again(...) recursively").inFile(recursive).onLine(12);
     }
@@ -171,7 +172,10 @@ class CompiledForwardDiagnosticsTest {
                 "            for (int r = 0; r < repeats; r++) { x = twice(tap.forward(x)); }",
                 "        }",
                 "        if (isTraining()) { x = tanh(x); } else { x = sigmoid(x); }",
-                "        return x;",
+                "        if (x.size(1) == 1) {",
+                "            return x;",
+                "        }",
+                "        return x.mul(0.5);",
                 "    }",
                 "    private Tensor twice(Tensor t) { return t.mul(2); }",
                 "}");

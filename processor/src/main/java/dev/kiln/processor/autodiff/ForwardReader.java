@@ -183,18 +183,79 @@ public final class ForwardReader {
         }
 
         Value block(BlockTree body) {
-            List<? extends StatementTree> statements = body.getStatements();
+            return returning(body.getStatements());
+        }
+
+        /**
+         * Statements that end in a return: the returned value, or null when they do not return. An
+         * {@code if} whose branch returns ({@code if (x.dim() == 2) return x;}) takes the rest of the
+         * statements as its other branch, and the two returned values merge.
+         */
+        Value returning(List<? extends StatementTree> statements) {
             for (int i = 0; i < statements.size(); i++) {
                 StatementTree st = statements.get(i);
                 if (st instanceof ReturnTree ret) {
-                    if (i != statements.size() - 1) {
-                        throw new Unsupported(st, "a return before the end of the method");
-                    }
                     return tensor(ret.getExpression(), null);
+                }
+                if (st instanceof IfTree t && containsReturn(t.getThenStatement())) {
+                    List<StatementTree> rest = new ArrayList<>();
+                    if (t.getElseStatement() != null) {
+                        rest.addAll(asList(t.getElseStatement()));
+                    }
+                    rest.addAll(statements.subList(i + 1, statements.size()));
+                    return returningIf(t, asList(t.getThenStatement()), rest);
                 }
                 statement(st);
             }
             return null;
+        }
+
+        Value returningIf(IfTree t, List<StatementTree> thenStatements, List<StatementTree> elseStatements) {
+            String condition = scalar(t.getCondition());
+            Map<String, Value> before = new HashMap<>(tensors);
+            List<Step> outer = steps;
+            steps = new ArrayList<>();
+            Value a = returning(thenStatements);
+            List<Step> thenSteps = steps;
+            tensors = new HashMap<>(before);
+            steps = new ArrayList<>();
+            Value b = returning(elseStatements);
+            List<Step> elseSteps = steps;
+            tensors = before;
+            steps = outer;
+            if (a == null || b == null) {
+                throw new Unsupported(t, "an if that returns on some paths only (end each branch in a return)");
+            }
+            Value out = new Value(fresh(null), Value.Kind.LOCAL);
+            steps.add(new Step.Select("c" + (++selects), condition, thenSteps, elseSteps,
+                    List.of(new Step.Merge(out, a, b)), line(t)));
+            return out;
+        }
+
+        List<StatementTree> asList(StatementTree st) {
+            return st instanceof BlockTree b ? new ArrayList<>(b.getStatements()) : new ArrayList<>(List.of(st));
+        }
+
+        boolean containsReturn(StatementTree st) {
+            boolean[] found = {false};
+            new TreeScanner<Void, Void>() {
+                @Override
+                public Void visitReturn(ReturnTree r, Void unused) {
+                    found[0] = true;
+                    return null;
+                }
+
+                @Override
+                public Void visitLambdaExpression(com.sun.source.tree.LambdaExpressionTree l, Void unused) {
+                    return null;
+                }
+
+                @Override
+                public Void visitClass(com.sun.source.tree.ClassTree c, Void unused) {
+                    return null;
+                }
+            }.scan(st, null);
+            return found[0];
         }
 
         void statement(StatementTree st) {
@@ -521,9 +582,10 @@ public final class ForwardReader {
                 steps.add(new Step.Child(out, child, args, line(call)));
                 return out;
             }
-            if (m.getEnclosingElement().equals(type) && (call.getMethodSelect() instanceof IdentifierTree
-                    || call.getMethodSelect() instanceof MemberSelectTree s && s.getExpression() instanceof IdentifierTree t
-                            && t.getName().contentEquals("this"))) {
+            boolean onThis = call.getMethodSelect() instanceof IdentifierTree
+                    || call.getMethodSelect() instanceof MemberSelectTree s
+                            && s.getExpression() instanceof IdentifierTree t && t.getName().contentEquals("this");
+            if (m.getEnclosingElement().equals(type) && onThis) {
                 return inline(call, m);
             }
             if (m.getEnclosingElement().equals(type) || !isStatic && call.getMethodSelect() instanceof IdentifierTree) {

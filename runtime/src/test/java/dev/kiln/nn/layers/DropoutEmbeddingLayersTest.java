@@ -65,4 +65,13 @@ class DropoutEmbeddingLayersTest {
         y.sum().backward();
         assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0, 2, 2, 2, 0, 0, 0, 1, 1, 1}, emb.weight().grad().toFloatArray());
     }
+
+    @Test
+    void embeddingWithoutAPaddingIndexKeepsEveryRowTrainable() {
+        Embedding emb = new Embedding(10, 4);
+        Tensor rows = emb.forward(Tensor.of(new long[] {0, 9}, 2));
+        assertArrayEquals(new int[] {2, 4}, rows.shape());
+        rows.sum().backward();
+        assertEquals(8.0, emb.weight().grad().sum().item(), 1e-6, "both looked-up rows receive a gradient");
+    }
 }

@@ -4,8 +4,9 @@ package dev.kiln.backend.cpu.gemm;
  * Per-thread packing buffers, grown on demand and then reused, so a product allocates nothing in the
  * steady state.
  *
- * <p>The packed B panel belongs to the thread that called the product (workers only read it while
- * that call lasts); the packed A block and the edge tile belong to whichever thread computes.
+ * <p>The packed B panel (and the plain path's B rows) belong to the thread that called the product;
+ * workers only read them while that call lasts. The packed A block, the kernel's output tile and the
+ * accumulator rows belong to whichever thread computes.
  */
 final class PackBuffers {
 
@@ -42,7 +43,7 @@ final class PackBuffers {
     return packedB;
   }
 
-  /** A float buffer of at least {@code size} elements for a ragged edge tile of C. */
+  /** A float buffer of at least {@code size} elements for the micro-kernel's output tile. */
   float[] tile(int size) {
     if (tile.length < size) {
       tile = new float[size];
