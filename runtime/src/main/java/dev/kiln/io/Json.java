@@ -8,11 +8,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small, strict JSON parser for safetensors headers: RFC 8259 grammar over UTF-8 bytes,
+ * A small, strict JSON parser for safetensors headers (RFC 8259 grammar over UTF-8 bytes,
  * duplicate keys rejected, nesting and number length capped, every value tagged with its byte
- * offset in the file so that errors can point at it.
+ * offset in the file so that errors can point at it) and its writer for plain Java values
+ * ({@link #write}, read back by {@link #read}), used for the structured state a checkpoint keeps
+ * in its string metadata.
+ *
+ * <p>Integers ({@code Integer}, {@code Long}, {@code Short}, {@code Byte}) are written without a
+ * fraction and read back as {@code Long}; {@code Double} and {@code Float} are written so that
+ * they read back as the same {@code Double}, bit for bit. JSON has no NaN or infinities: they are
+ * written as the strings {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"} and read back
+ * as those strings (a reader that expects a number converts them with {@link Double#parseDouble}).
  */
-final class Json {
+public final class Json {
     /** Deeper than any safetensors header needs (it uses 3 levels); bounds the recursion. */
     static final int MAX_DEPTH = 16;
     private static final int MAX_NUMBER_CHARS = 64;
@@ -67,6 +75,67 @@ final class Json {
         this.pos = start;
         this.end = end;
         this.base = base - start;
+    }
+
+    /**
+     * The compact JSON text of {@code value}: a {@code Map} with {@code String} keys, a
+     * {@code List} (or a {@code double[]}, {@code long[]} or {@code int[]}), a {@code String}, a
+     * {@code Boolean}, an integer or floating {@code Number}, or null, nested at most
+     * {@value #MAX_DEPTH} levels deep so that {@link #read} accepts it.
+     *
+     * @throws IllegalArgumentException naming the path inside {@code value} ({@code param_groups[0].lr})
+     *     of anything else, such as a {@code BigDecimal}, a non-string key or a string with an unpaired surrogate
+     */
+    public static String write(Object value) {
+        return Writer.write(value);
+    }
+
+    /**
+     * Parses JSON text into plain Java values: {@code LinkedHashMap<String, Object>} for objects
+     * (in document order), {@code ArrayList<Object>} for arrays, {@code String}, {@code Boolean},
+     * null, and numbers as {@code Long} (an integer that fits) or {@code Double} (anything else).
+     *
+     * @param source the file the text came from, named in error messages (may be null)
+     * @throws SafeTensorsException if the text is not strict JSON; the offset counts UTF-8 bytes of {@code text}
+     */
+    public static Object read(String text, Path source) {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return toJava(parse(source, bytes, 0, bytes.length, 0));
+    }
+
+    private static Object toJava(Value v) {
+        if (v instanceof Obj o) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            o.members().forEach((k, m) -> out.put(k, toJava(m)));
+            return out;
+        }
+        if (v instanceof Arr a) {
+            List<Object> out = new ArrayList<>(a.items().size());
+            for (Value item : a.items()) {
+                out.add(toJava(item));
+            }
+            return out;
+        }
+        if (v instanceof Str s) {
+            return s.value();
+        }
+        if (v instanceof Num n) {
+            return number(n.text());
+        }
+        String word = ((Literal) v).text();
+        return word.equals("null") ? null : Boolean.valueOf(word);
+    }
+
+    private static Number number(String text) {
+        boolean integral = text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0;
+        if (integral) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException beyondLong) {
+                // An integer beyond 64 bits is still a number; it reads as the nearest double.
+            }
+        }
+        return Double.parseDouble(text);
     }
 
     /**
@@ -391,5 +460,137 @@ final class Json {
 
     private SafeTensorsException error(String problem, String expected) {
         return new SafeTensorsException(path, base + pos, problem, "expected " + expected);
+    }
+
+    /** Writes plain Java values as compact JSON that {@link #read} reads back unchanged; see {@link #write}. */
+    private static final class Writer {
+        private final StringBuilder sb = new StringBuilder();
+
+        private Writer() {}
+
+        static String write(Object value) {
+            Writer w = new Writer();
+            w.value(value, "value", 0);
+            return w.sb.toString();
+        }
+
+        private void value(Object v, String where, int depth) {
+            if (v == null) {
+                sb.append("null");
+            } else if (v instanceof String s) {
+                string(s, where);
+            } else if (v instanceof Boolean b) {
+                sb.append(b.booleanValue());
+            } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+                sb.append(((Number) v).longValue());
+            } else if (v instanceof Double || v instanceof Float) {
+                floating(((Number) v).doubleValue());
+            } else if (v instanceof Map<?, ?> map) {
+                object(map, where, depth + 1);
+            } else if (v instanceof List<?> list) {
+                open('[', where, depth + 1);
+                for (int i = 0; i < list.size(); i++) {
+                    sb.append(i == 0 ? "" : ",");
+                    value(list.get(i), where + "[" + i + "]", depth + 1);
+                }
+                sb.append(']');
+            } else if (v instanceof double[] a) {
+                open('[', where, depth + 1);
+                for (int i = 0; i < a.length; i++) {
+                    sb.append(i == 0 ? "" : ",");
+                    floating(a[i]);
+                }
+                sb.append(']');
+            } else if (v instanceof long[] a) {
+                open('[', where, depth + 1);
+                for (int i = 0; i < a.length; i++) {
+                    sb.append(i == 0 ? "" : ",").append(a[i]);
+                }
+                sb.append(']');
+            } else if (v instanceof int[] a) {
+                open('[', where, depth + 1);
+                for (int i = 0; i < a.length; i++) {
+                    sb.append(i == 0 ? "" : ",").append(a[i]);
+                }
+                sb.append(']');
+            } else {
+                throw new IllegalArgumentException("Json.write: " + where + " is a " + v.getClass().getName()
+                        + "; expected a Map, List, String, Boolean, Integer, Long, Float, Double or null");
+            }
+        }
+
+        private void object(Map<?, ?> map, String where, int depth) {
+            open('{', where, depth);
+            boolean first = true;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String key)) {
+                    throw new IllegalArgumentException("Json.write: " + where + " has the key " + e.getKey()
+                            + (e.getKey() == null ? "" : " (a " + e.getKey().getClass().getName() + ")")
+                            + "; JSON object keys must be strings");
+                }
+                sb.append(first ? "" : ",");
+                string(key, where);
+                sb.append(':');
+                value(e.getValue(), where + "." + key, depth);
+                first = false;
+            }
+            sb.append('}');
+        }
+
+        private void open(char bracket, String where, int depth) {
+            // The reader refuses deeper nesting; refusing it here also stops a map that contains itself.
+            if (depth > Json.MAX_DEPTH) {
+                throw new IllegalArgumentException("Json.write: " + where + " is nested " + depth
+                        + " levels deep; at most " + Json.MAX_DEPTH + " levels can be read back");
+            }
+            sb.append(bracket);
+        }
+
+        private void floating(double d) {
+            if (Double.isNaN(d)) {
+                sb.append("\"NaN\"");
+            } else if (Double.isInfinite(d)) {
+                sb.append(d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+            } else {
+                // Double.toString always has a '.' or an exponent, so the reader sees a double, not an integer.
+                String text = Double.toString(d);
+                if (Double.doubleToRawLongBits(Double.parseDouble(text)) != Double.doubleToRawLongBits(d)) {
+                    // Older JDKs' shortest-digit search can miss by an ulp; 17 significant digits always round-trip.
+                    text = new java.math.BigDecimal(d).round(new java.math.MathContext(17)).toString();
+                    if (text.indexOf('.') < 0 && text.indexOf('E') < 0) {
+                        text = text + ".0";
+                    }
+                }
+                sb.append(text);
+            }
+        }
+
+        private void string(String s, String where) {
+            sb.append('"');
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                switch (c) {
+                    case '"' -> sb.append("\\\"");
+                    case '\\' -> sb.append("\\\\");
+                    case '\n' -> sb.append("\\n");
+                    case '\r' -> sb.append("\\r");
+                    case '\t' -> sb.append("\\t");
+                    default -> {
+                        if (c < 0x20) {
+                            sb.append(String.format("\\u%04x", (int) c));
+                        } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                                && Character.isLowSurrogate(s.charAt(i + 1))) {
+                            sb.append(c).append(s.charAt(++i));
+                        } else if (Character.isSurrogate(c)) {
+                            throw new IllegalArgumentException("Json.write: " + where + " holds a string with an "
+                                    + "unpaired UTF-16 surrogate at index " + i + ", which JSON cannot carry");
+                        } else {
+                            sb.append(c);
+                        }
+                    }
+                }
+            }
+            sb.append('"');
+        }
     }
 }

@@ -7,11 +7,15 @@ import dev.kiln.data.DataLoader;
 import dev.kiln.nn.Module;
 import dev.kiln.optim.Optimizer;
 import dev.kiln.optim.lr.LRScheduler;
+import dev.kiln.tensor.Generator;
 import dev.kiln.tensor.Tensor;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -27,11 +31,20 @@ import java.util.Objects;
  * trainer.fit(trainLoader, testLoader);
  * }</pre>
  *
+ * <p>With {@link Builder#checkpoint(Path, int)} the trainer saves a {@link TrainingState} (model,
+ * optimizer, scheduler, generator, loader cursor, epoch and position) atomically every N steps and
+ * after every epoch; {@link #resume(Path, DataLoader, DataLoader)} continues a stopped run from
+ * that file, with freshly built objects, to the same parameters, bit for bit on the CPU, as a run
+ * that never stopped.
+ *
  * <p>A NaN or infinite loss stops training with a {@link TrainingDivergedException} that names
  * the epoch and step; {@link Builder#detectAnomaly(boolean)} re-runs every op under
  * {@link AnomalyMode} so the exception names the op that produced the first NaN.
  */
 public final class Trainer {
+    /** The key of the optimizer steps taken so far in a checkpoint's extra state; checkpoints every N steps count them. */
+    private static final String GLOBAL_STEP = "global_step";
+
     private final Module model;
     private final Optimizer optimizer;
     private final LossFunction loss;
@@ -42,8 +55,12 @@ public final class Trainer {
     private final PrintStream out;
     private final boolean detectAnomaly;
     private final int maxStepsPerEpoch;
+    private final Path checkpointFile;
+    private final int checkpointEvery;
+    private final Generator generator;
     private String stopReason;
     private int epoch;
+    private long globalStep;
 
     private Trainer(Builder b) {
         this.model = b.model;
@@ -56,6 +73,9 @@ public final class Trainer {
         this.out = b.out;
         this.detectAnomaly = b.detectAnomaly;
         this.maxStepsPerEpoch = b.maxStepsPerEpoch;
+        this.checkpointFile = b.checkpointFile;
+        this.checkpointEvery = b.checkpointEvery;
+        this.generator = b.generator;
     }
 
     /** Starts configuring a trainer for {@code model}. */
@@ -83,15 +103,37 @@ public final class Trainer {
 
     /** Trains for the configured epochs (fewer if a listener stops it); returns every epoch's metrics. */
     public List<EpochMetrics> fit(DataLoader<Batch> train, DataLoader<Batch> validation) {
+        globalStep = 0;
+        return run(train, validation, 1, 0, new EpochTally());
+    }
+
+    /**
+     * Restores the state saved in {@code file} by a trainer configured with
+     * {@link Builder#checkpoint(Path, int)} into this trainer's model, optimizer, scheduler and
+     * generator and into {@code train}'s cursor, then trains on from there: epochs before the saved
+     * one are skipped, and the saved epoch continues at the batch after the last one saved. Build
+     * every object as for the first run. Returns the metrics of the epochs finished by this call.
+     *
+     * @throws IllegalArgumentException naming the file and what does not match (see {@link TrainingState#restore})
+     */
+    public List<EpochMetrics> resume(Path file, DataLoader<Batch> train, DataLoader<Batch> validation) {
+        TrainingState.Resume r = TrainingState.restore(file, model, optimizer, scheduler, generator, train);
+        globalStep = r.extra().get(GLOBAL_STEP) instanceof Long n ? n : 0;
+        return run(train, validation, r.epoch(), r.position(), EpochTally.from(r.extra()));
+    }
+
+    private List<EpochMetrics> run(DataLoader<Batch> train, DataLoader<Batch> validation, int firstEpoch,
+            int position, EpochTally tally) {
         List<EpochMetrics> history = new ArrayList<>();
         stopReason = null;
-        for (epoch = 1; epoch <= epochs; epoch++) {
+        for (epoch = firstEpoch; epoch <= epochs; epoch++) {
             for (TrainingListener l : listeners) {
                 l.onEpochStart(this, epoch);
             }
             long start = System.nanoTime();
             double lr = optimizer.paramGroups().get(0).lr();
-            Evaluation trained = trainEpoch(train);
+            Evaluation trained = trainEpoch(train, epoch == firstEpoch ? position : 0,
+                    epoch == firstEpoch ? tally : new EpochTally());
             Evaluation validated = validation == null ? new Evaluation(Double.NaN, Double.NaN, 0) : evaluate(validation);
             double seconds = (System.nanoTime() - start) / 1e9;
             EpochMetrics metrics = new EpochMetrics(epoch, trained.loss(), trained.accuracy(), validated.loss(),
@@ -106,6 +148,9 @@ public final class Trainer {
             if (scheduler != null) {
                 scheduler.step();
             }
+            if (checkpointFile != null) {
+                saveCheckpoint(nextPass(train.state()), epoch + 1, 0, new EpochTally());
+            }
             if (stopReason != null) {
                 out.println("stopping early: " + stopReason);
                 break;
@@ -118,16 +163,26 @@ public final class Trainer {
         return history;
     }
 
-    private Evaluation trainEpoch(DataLoader<Batch> train) {
+    /** Trains the current epoch from batch {@code first} (0 unless resuming), adding to {@code tally}. */
+    private Evaluation trainEpoch(DataLoader<Batch> train, int first, EpochTally tally) {
         model.train();
         int steps = maxStepsPerEpoch > 0 ? Math.min(maxStepsPerEpoch, train.length()) : train.length();
-        double lossSum = 0;
-        long correct = 0;
-        int examples = 0;
-        progress.start(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), steps);
+        progress.start(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), Math.max(steps - first, 0));
+        try {
+            // A resumed epoch whose batches were all trained opens no pass: the loader's cursor is at the next one.
+            if (first == 0 || first < steps) {
+                trainSteps(train, first, steps, tally);
+            }
+        } finally {
+            progress.close();
+        }
+        return tally.evaluation();
+    }
+
+    private void trainSteps(DataLoader<Batch> train, int first, int steps, EpochTally tally) {
         try (DataLoader<Batch>.BatchIterator batches = train.iterator();
                 AnomalyMode.Scope anomaly = detectAnomaly ? AnomalyMode.enable() : null) {
-            for (int step = 1; step <= steps && batches.hasNext(); step++) {
+            for (int step = first + 1; step <= steps && batches.hasNext(); step++) {
                 Batch batch = batches.next();
                 optimizer.zeroGrad();
                 Tensor output = model.apply(batch.input());
@@ -143,19 +198,73 @@ public final class Trainer {
                 }
                 value.backward();
                 optimizer.step();
-                int n = batch.size();
-                lossSum += l * n;
-                examples += n;
-                correct += Accuracy.correct(output, batch.target());
+                tally.add(l, batch.size(), Accuracy.correct(output, batch.target()));
+                globalStep++;
+                if (checkpointFile != null && checkpointEvery > 0 && globalStep % checkpointEvery == 0) {
+                    DataLoader.State cursor = train.state();
+                    saveCheckpoint(step == steps ? nextPass(cursor) : cursor, epoch, step, tally);
+                }
                 for (TrainingListener listener : listeners) {
                     listener.onStep(this, epoch, step, l);
                 }
-                progress.step(String.format(Locale.ROOT, "loss %.4f", lossSum / examples));
+                progress.step(String.format(Locale.ROOT, "loss %.4f", tally.meanLoss()));
             }
-        } finally {
-            progress.close();
         }
-        return new Evaluation(lossSum / Math.max(examples, 1), (double) correct / Math.max(examples, 1), examples);
+    }
+
+    /**
+     * The cursor of the loader's next pass once this epoch's are done: a pass cut short by
+     * maxStepsPerEpoch is still open at its position, and the loader moves on to the next epoch.
+     */
+    private static DataLoader.State nextPass(DataLoader.State cursor) {
+        return cursor.position() == 0 ? cursor : new DataLoader.State(cursor.seed(), cursor.epoch() + 1, 0);
+    }
+
+    private void saveCheckpoint(DataLoader.State cursor, int epochToResume, int position, EpochTally tally) {
+        Map<String, Object> extra = tally.toMap();
+        extra.put(GLOBAL_STEP, globalStep);
+        TrainingState.save(checkpointFile, model, optimizer, scheduler, generator, cursor, epochToResume, position,
+                extra);
+    }
+
+    /** The running loss and accuracy sums of an epoch, saved with a checkpoint so a resumed epoch reports the whole epoch. */
+    private static final class EpochTally {
+        private double lossSum;
+        private long correct;
+        private long examples;
+
+        void add(double loss, int n, long rightAnswers) {
+            lossSum += loss * n;
+            examples += n;
+            correct += rightAnswers;
+        }
+
+        double meanLoss() {
+            return lossSum / Math.max(examples, 1);
+        }
+
+        Evaluation evaluation() {
+            return new Evaluation(meanLoss(), (double) correct / Math.max(examples, 1), (int) examples);
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("epoch_loss_sum", lossSum);
+            map.put("epoch_correct", correct);
+            map.put("epoch_examples", examples);
+            return map;
+        }
+
+        static EpochTally from(Map<String, Object> map) {
+            EpochTally t = new EpochTally();
+            if (map.get("epoch_loss_sum") instanceof Double d && map.get("epoch_correct") instanceof Long c
+                    && map.get("epoch_examples") instanceof Long n) {
+                t.lossSum = d;
+                t.correct = c;
+                t.examples = n;
+            }
+            return t;
+        }
     }
 
     /** The mean loss and accuracy of the model over {@code data}, in eval mode and without gradients. */
@@ -196,6 +305,9 @@ public final class Trainer {
         private PrintStream out = System.out;
         private boolean detectAnomaly;
         private int maxStepsPerEpoch;
+        private Path checkpointFile;
+        private int checkpointEvery;
+        private Generator generator = Generator.global();
 
         private Builder(Module model, Optimizer optimizer, LossFunction loss) {
             this.model = Objects.requireNonNull(model, "model");
@@ -246,6 +358,30 @@ public final class Trainer {
                 throw new IllegalArgumentException("Trainer: maxStepsPerEpoch must be >= 0, got " + steps);
             }
             this.maxStepsPerEpoch = steps;
+            return this;
+        }
+
+        /**
+         * Saves the training state to {@code file} (atomically, replacing it) every {@code everySteps}
+         * optimizer steps counted across epochs (0: only at epoch ends) and after every epoch, so that
+         * {@link Trainer#resume} can continue the run; see {@link TrainingState}.
+         */
+        public Builder checkpoint(Path file, int everySteps) {
+            if (everySteps < 0) {
+                throw new IllegalArgumentException("Trainer: checkpoint everySteps must be >= 0, got " + everySteps);
+            }
+            this.checkpointFile = Objects.requireNonNull(file, "file");
+            this.checkpointEvery = everySteps;
+            return this;
+        }
+
+        /**
+         * The random generator whose state checkpoints save and {@link Trainer#resume} restores: the
+         * one the model's dropout draws from (default {@link Generator#global()}, Dropout's default);
+         * null saves none.
+         */
+        public Builder generator(Generator generator) {
+            this.generator = generator;
             return this;
         }
 
