@@ -22,7 +22,7 @@ final class PlainSgemmKernel {
 
   /**
    * Adds {@code alpha * sum_p A[r, p] * rows[p][j]} over p < kc to {@code t_r[j]} for the four rows r
-   * and columns j < width, where A[r, p] is {@code a[at.offset(r) + p * at.step]}. A is read in place
+   * and columns j < width, where A[r, p] is {@code a[at.o<r> + p * at.step]}. A is read in place
    * (16 scalars per pass of the inner loop), and alpha is folded into those scalars for free.
    */
   static void rows4(int kc, float alpha, float[] a, ARows at, float[][] rows, int width,

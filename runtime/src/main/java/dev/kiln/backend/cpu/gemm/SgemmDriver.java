@@ -15,12 +15,13 @@ import dev.kiln.backend.cpu.Parallel;
 final class SgemmDriver {
 
   /**
-   * Products smaller than this run on the calling thread only. The threshold is low because a split
-   * cannot lose much: the caller takes every chunk a worker has not started, so a cold worker costs
-   * nothing, and a hot one already pays off at 0.1 Mflop (measured 1.4x on 128x30x10 with two
-   * threads, 1.6-1.9x from 0.5 Mflop up).
+   * Products smaller than this (about 10 us on one core) run on the calling thread only. A split
+   * rarely loses, because the caller takes every chunk a worker has not started, but waking a parked
+   * worker costs the caller a few microseconds, which only pays off from here up: with two threads
+   * the W1 layers of 1.8 Mflop and more ran 1.6-1.9x faster, those of 0.1-0.5 Mflop anywhere from
+   * 1.5x faster to 2x slower depending on whether the worker was awake.
    */
-  static final long PARALLEL_MIN_FLOPS = 100_000L;
+  static final long PARALLEL_MIN_FLOPS = 1_000_000L;
 
   /** A per-item cost so large that Parallel always splits the items over every thread. */
   private static final long SPLIT_ALWAYS = Long.MAX_VALUE;
