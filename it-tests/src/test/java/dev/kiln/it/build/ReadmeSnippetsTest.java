@@ -22,8 +22,8 @@ import org.junit.jupiter.api.TestFactory;
  * artifacts, version and JVM flag.
  */
 class ReadmeSnippetsTest {
-    /** The set-up section; the lead merges it into README.md, which is then checked too. */
-    private static final List<String> DOCUMENTS = List.of("it-tests/README-setup.md", "README.md");
+    /** The documents whose set-up snippets are checked: the README's "Using Kiln in your build". */
+    private static final List<String> DOCUMENTS = List.of("README.md");
     private static final Pattern TESTED =
             Pattern.compile("<!-- tested: (\\S+) -->\\s*```xml\\n(.*?)```", Pattern.DOTALL);
     private static final Pattern FENCE = Pattern.compile("```(kotlin|groovy)\\n(.*?)```", Pattern.DOTALL);
@@ -77,9 +77,7 @@ class ReadmeSnippetsTest {
         List<String> dsls = new ArrayList<>();
         for (String document : DOCUMENTS) {
             Path path = ROOT.resolve(document);
-            if (!Files.exists(path)) {
-                continue;
-            }
+            assertTrue(Files.exists(path), () -> document + " is missing at " + path);
             Matcher m = FENCE.matcher(Files.readString(path));
             while (m.find()) {
                 // Quotes made uniform, so one pattern reads both DSLs.
@@ -119,14 +117,12 @@ class ReadmeSnippetsTest {
                 .matcher(gradle).find();
     }
 
-    /** Every marked snippet of every document that exists. */
+    /** Every marked snippet of every document. */
     private static List<Snippet> testedSnippets() throws IOException {
         List<Snippet> out = new ArrayList<>();
         for (String document : DOCUMENTS) {
             Path path = ROOT.resolve(document);
-            if (!Files.exists(path)) {
-                continue;
-            }
+            assertTrue(Files.exists(path), () -> document + " is missing at " + path);
             Matcher m = TESTED.matcher(Files.readString(path));
             int index = 0;
             while (m.find()) {
