@@ -57,8 +57,7 @@ final class Cli {
                 PrintStream err = new PrintStream(stderr, true, StandardCharsets.UTF_8)) {
             System.setOut(out);
             System.setErr(err);
-            // Main's constructor is private; picocli's factory creates it.
-            CommandLine cli = new CommandLine(Main.class);
+            CommandLine cli = Main.commandLine();
             cli.setOut(new PrintWriter(help, true));
             cli.setErr(new PrintWriter(errors, true));
             code = cli.execute(args);

@@ -22,4 +22,14 @@ class TrainCommandTest {
         assertEquals(List.of("conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "fc1.weight", "fc1.bias",
                 "fc2.weight", "fc2.bias", "fc3.weight", "fc3.bias"), keys);
     }
+
+    @Test
+    void aDivergingRunStopsWithOneLineNamingTheStep() {
+        Cli.Run run = Cli.run("train", "--model", "mlp", "--lr", "1e30", "--epochs", "1", "--max-steps", "5",
+                "--data", Cli.MNIST.toString(), "--out", out.toString());
+        assertEquals(1, run.exitCode(), run.err());
+        assertTrue(run.err().contains("kiln train: the loss became NaN at epoch 1, step "), run.err());
+        assertTrue(run.err().contains("--detect-anomaly"), run.err());
+        assertTrue(!run.err().contains("\tat dev.kiln"), "no stack trace without KILN_DEBUG:\n" + run.err());
+    }
 }

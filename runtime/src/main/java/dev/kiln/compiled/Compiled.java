@@ -1,5 +1,6 @@
 package dev.kiln.compiled;
 
+import dev.kiln.autograd.AnomalyMode;
 import dev.kiln.autograd.Autograd;
 import dev.kiln.autograd.CompiledNode;
 import dev.kiln.autograd.GradMode;
@@ -36,10 +37,12 @@ public final class Compiled {
     /**
      * Runs {@code module} through its compiled forward and records one node, or returns null when
      * nothing needs a gradient (recording is off, or no input or parameter requires one): the
-     * caller then runs the {@code @Forward} body itself, which records nothing either.
+     * caller then runs the {@code @Forward} body itself, which records nothing either. Under
+     * {@link AnomalyMode} it also returns null, so the body runs op by op and the anomaly report
+     * names the op that produced a NaN rather than the whole module.
      */
     public static <M extends Module> Tensor call(M module, CompiledModule<M> compiled, Tensor... inputs) {
-        if (!enabled || !GradMode.isEnabled()) {
+        if (!enabled || !GradMode.isEnabled() || AnomalyMode.isEnabled()) {
             return null;
         }
         boolean[] needs = new boolean[inputs.length];
