@@ -1,6 +1,7 @@
 package dev.kiln.compiled;
 
 import dev.kiln.tensor.Tensor;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,13 @@ public final class GradSink {
         }
     }
 
-    /** The gradient of each parameter, in order (null where none arrived). */
-    Tensor[] grads() {
+    /** The gradient of each parameter, in order (null where none arrived); the sink's own array. */
+    public Tensor[] grads() {
         return grads;
+    }
+
+    /** Forgets the gradients gathered so far, so that one sink serves one backward after another. */
+    public void clear() {
+        Arrays.fill(grads, null);
     }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.tensor;
 
+import java.util.Arrays;
+
 /**
  * The flat buffer behind one or more tensors (a tensor and its views share one storage).
  *
@@ -19,11 +21,32 @@ public final class Storage {
         this.length = length;
     }
 
-    /** A zero-filled host buffer of {@code length} elements. */
+    /**
+     * A zero-filled host buffer of {@code length} elements: a recycled one when a {@link StorageArena}
+     * is active on this thread, a new one otherwise.
+     */
     public static Storage allocate(DType dtype, int length) {
         if (length < 0) {
             throw new IllegalArgumentException("storage length must be >= 0, got " + length);
         }
+        StorageArena arena = StorageArena.active();
+        return arena != null ? arena.take(dtype, length, true) : allocateNew(dtype, length);
+    }
+
+    /**
+     * A buffer whose every element the caller will overwrite: a new one is zero-filled, a recycled one
+     * keeps what its previous owner wrote, which saves a pass over memory per op in a training step.
+     */
+    static Storage allocateUninitialized(DType dtype, int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("storage length must be >= 0, got " + length);
+        }
+        StorageArena arena = StorageArena.active();
+        return arena != null ? arena.take(dtype, length, false) : allocateNew(dtype, length);
+    }
+
+    /** A new zero-filled buffer, whatever arena is active. */
+    static Storage allocateNew(DType dtype, int length) {
         Object array = switch (dtype) {
             case FLOAT32 -> new float[length];
             case FLOAT64 -> new double[length];
@@ -128,6 +151,23 @@ public final class Storage {
 
     /** Records an in-place write. */
     public void bumpVersion() {
+        version++;
+    }
+
+    /**
+     * Hands the buffer to its next owner ({@link StorageArena}), zero-filled if asked; the version moves
+     * on, so that a tensor its previous owner saved for a backward can no longer be read as if nothing
+     * had changed.
+     */
+    void recycle(boolean zeroFill) {
+        if (zeroFill) {
+            switch (dtype) {
+                case FLOAT32 -> Arrays.fill((float[]) array, 0f);
+                case FLOAT64 -> Arrays.fill((double[]) array, 0.0);
+                case INT32 -> Arrays.fill((int[]) array, 0);
+                case INT64 -> Arrays.fill((long[]) array, 0L);
+            }
+        }
         version++;
     }
 }

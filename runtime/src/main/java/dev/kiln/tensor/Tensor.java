@@ -60,9 +60,13 @@ public final class Tensor {
         return zeros(DType.FLOAT32, shape);
     }
 
-    /** A new contiguous tensor whose contents will be overwritten (Kiln zero-fills it anyway). */
+    /**
+     * A new contiguous tensor whose every element the caller will overwrite: zero-filled when new, but
+     * a recycled storage keeps what it held (see {@link StorageArena}).
+     */
     public static Tensor empty(DType dtype, int... shape) {
-        return zeros(dtype, shape);
+        int[] s = shape.clone();
+        return new Tensor(Storage.allocateUninitialized(dtype, Shapes.numel(s)), s, Shapes.contiguousStrides(s), 0);
     }
 
     /** A new float32 tensor of ones. */

@@ -31,6 +31,10 @@ import java.util.Objects;
  * trainer.fit(trainLoader, testLoader);
  * }</pre>
  *
+ * <p>Each batch runs through a {@link TrainingStep}: the model's generated forward and backward,
+ * with the step's tensors recycled from one batch to the next, when its {@code @Forward} body
+ * compiled, and the eager tape otherwise.
+ *
  * <p>With {@link Builder#checkpoint(Path, int)} the trainer saves a {@link TrainingState} (model,
  * optimizer, scheduler, generator, loader cursor, epoch and position) atomically every N steps and
  * after every epoch; {@link #resume(Path, DataLoader, DataLoader)} continues a stopped run from
@@ -48,6 +52,7 @@ public final class Trainer {
     private final Module model;
     private final Optimizer optimizer;
     private final LossFunction loss;
+    private final TrainingStep trainingStep;
     private final LRScheduler scheduler;
     private final int epochs;
     private final List<TrainingListener> listeners;
@@ -66,6 +71,7 @@ public final class Trainer {
         this.model = b.model;
         this.optimizer = b.optimizer;
         this.loss = b.loss;
+        this.trainingStep = TrainingStep.of(b.model, b.loss, b.optimizer);
         this.scheduler = b.scheduler;
         this.epochs = b.epochs;
         this.listeners = List.copyOf(b.listeners);
@@ -184,10 +190,7 @@ public final class Trainer {
                 AnomalyMode.Scope anomaly = detectAnomaly ? AnomalyMode.enable() : null) {
             for (int step = first + 1; step <= steps && batches.hasNext(); step++) {
                 Batch batch = batches.next();
-                optimizer.zeroGrad();
-                Tensor output = model.apply(batch.input());
-                Tensor value = loss.apply(output, batch.target());
-                double l = value.item();
+                double l = trainingStep.forward(batch.input(), batch.target());
                 if (!Double.isFinite(l)) {
                     throw new TrainingDivergedException(String.format(Locale.ROOT,
                             "the loss became %s at epoch %d, step %d; %s", l, epoch, step, detectAnomaly
@@ -196,9 +199,8 @@ public final class Trainer {
                                     : "rerun with anomaly detection (Trainer.builder(...).detectAnomaly(true), or "
                                             + "--detect-anomaly in ./kiln) to name the op that produced it"));
                 }
-                value.backward();
-                optimizer.step();
-                tally.add(l, batch.size(), Accuracy.correct(output, batch.target()));
+                trainingStep.backwardAndUpdate();
+                tally.add(l, batch.size(), Accuracy.correct(trainingStep.output(), batch.target()));
                 globalStep++;
                 if (checkpointFile != null && checkpointEvery > 0 && globalStep % checkpointEvery == 0) {
                     DataLoader.State cursor = train.state();

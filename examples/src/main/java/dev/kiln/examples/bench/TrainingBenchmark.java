@@ -12,9 +12,9 @@ import dev.kiln.nn.Module;
 import dev.kiln.nn.functional.F;
 import dev.kiln.optim.Adam;
 import dev.kiln.tensor.Generator;
-import dev.kiln.tensor.Tensor;
 import dev.kiln.train.Evaluation;
 import dev.kiln.train.Trainer;
+import dev.kiln.train.TrainingStep;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,9 +29,10 @@ import java.util.Locale;
  * forward, loss, backward and optimizer step; evaluation excluded), and the test accuracy is
  * measured on the 2,000 held-out digits after the last epoch.
  *
- * <p>Each workload runs in one or more modes: {@code compiled} ({@code model.apply} through the
- * compiled forward and backward when the model's body compiled) and {@code eager} (compiled forwards
- * switched off with {@link Compiled#setEnabled}, every op on the tape). Both start from the same seed,
+ * <p>Every batch is one {@link TrainingStep}, as in the {@code Trainer}. Each workload runs in one or
+ * more modes: {@code compiled} (the step through the model's generated forward and backward, with its
+ * tensors recycled between batches, when the model's body compiled) and {@code eager} (compiled
+ * forwards switched off with {@link Compiled#setEnabled}: every op on the tape). Both start from the same seed,
  * so they train the same model on the same batches. The modes are
  * {@code -Dkiln.bench.modes=compiled,eager} (the default for W1, which then also prints the ratio) or
  * {@code compiled} (the default for W2 and W3).
@@ -73,6 +74,7 @@ public final class TrainingBenchmark {
         final Mode mode;
         final Module model;
         final Adam adam;
+        final TrainingStep step;
         final DataLoader<Batch> loader;
         final double[] seconds;
 
@@ -85,6 +87,7 @@ public final class TrainingBenchmark {
                 default -> new SeedCnn(generator);
             };
             adam = new Adam(model.parameters(), Adam.options().lr(1e-3));
+            step = TrainingStep.of(model, F::crossEntropy, adam);
             loader = DataLoader.builder(train).batchSize(w.batchSize()).shuffle(true).seed(seed).build();
             seconds = new double[epochs - 1];
         }
@@ -95,10 +98,8 @@ public final class TrainingBenchmark {
             long start = System.nanoTime();
             model.train();
             for (Batch batch : loader) {
-                adam.zeroGrad();
-                Tensor loss = F.crossEntropy(model.apply(batch.input()), batch.target());
-                loss.backward();
-                adam.step();
+                step.forward(batch.input(), batch.target());
+                step.backwardAndUpdate();
             }
             double s = (System.nanoTime() - start) / 1e9;
             if (epoch > 0) {

@@ -1,0 +1,159 @@
+package dev.kiln.train;
+
+import dev.kiln.autograd.AnomalyMode;
+import dev.kiln.autograd.Autograd;
+import dev.kiln.autograd.GradMode;
+import dev.kiln.compiled.Compiled;
+import dev.kiln.compiled.CompiledModule;
+import dev.kiln.compiled.Frame;
+import dev.kiln.compiled.GradSink;
+import dev.kiln.nn.Module;
+import dev.kiln.optim.Optimizer;
+import dev.kiln.tensor.StorageArena;
+import dev.kiln.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One training step, forward, loss, backward and optimizer update, run the fastest way the model
+ * allows: through its generated forward and backward when its {@code @Forward} body compiled, on the
+ * eager tape otherwise. The {@link Trainer} runs every batch through one.
+ *
+ * <p>The compiled step calls the generated code directly, with no node on the tape: the model's
+ * {@code Foo_Compiled.forward} keeps what its backward reads in a frame, the loss runs on a tape of its
+ * own (a few small ops), and the frame's generated backward hands each parameter's gradient to the
+ * optimizer. Every tensor the step allocates comes from a {@link StorageArena} that recycles the
+ * previous step's storages, so once warm a step allocates no tensor memory. The price is PyTorch's
+ * CUDA-graph rule: {@link #output()} and the parameters' {@code grad} are valid until the next
+ * {@link #forward}; copy them to keep them longer.
+ *
+ * <pre>{@code
+ * TrainingStep step = TrainingStep.of(model, F::crossEntropy, adam);
+ * for (Batch batch : loader) {
+ *     double loss = step.forward(batch.input(), batch.target());
+ *     step.backwardAndUpdate();
+ * }
+ * }</pre>
+ *
+ * The eager step is {@code zeroGrad(); loss(model.apply(x), y).backward(); step()}. It runs when
+ * compiled forwards are switched off ({@link Compiled#setEnabled}), under anomaly mode (which must name
+ * the op that produced a NaN), and for a model whose body did not compile.
+ */
+public final class TrainingStep {
+    private static final boolean[] INPUT_NEEDS_NO_GRAD = {false};
+
+    private final Module model;
+    private final LossFunction loss;
+    private final Optimizer optimizer;
+    private final List<Tensor> trainable = new ArrayList<>();
+    private final GradSink sink;
+    private final StorageArena arena = new StorageArena();
+
+    private Frame frame;
+    private Tensor output;
+    private Tensor outputLeaf;
+    private Tensor lossValue;
+    private boolean compiledPass;
+    private boolean pending;
+
+    private TrainingStep(Module model, LossFunction loss, Optimizer optimizer) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.loss = Objects.requireNonNull(loss, "loss");
+        this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+        for (Tensor p : model.parameters()) {
+            if (p.requiresGrad()) {
+                trainable.add(p);
+            }
+        }
+        sink = new GradSink(trainable);
+    }
+
+    /** A step that trains {@code model}'s parameters with {@code optimizer} to lower {@code loss}. */
+    public static TrainingStep of(Module model, LossFunction loss, Optimizer optimizer) {
+        return new TrainingStep(model, loss, optimizer);
+    }
+
+    /** Whether the next step will run the model's generated forward and backward. */
+    public boolean isCompiled() {
+        return Compiled.isEnabled() && !AnomalyMode.isEnabled() && GradMode.isEnabled()
+                && model.compiledForward() != null;
+    }
+
+    /**
+     * The first half of a step: clears the parameters' gradients, runs the model on {@code input} and
+     * the loss against {@code target}, and returns the loss. Nothing is updated yet, so a caller that
+     * finds the loss unusable (NaN) can stop with the parameters as they were.
+     */
+    public double forward(Tensor input, Tensor target) {
+        compiledPass = isCompiled();
+        optimizer.zeroGrad();
+        if (compiledPass) {
+            forwardCompiled(input, target);
+        } else {
+            frame = null;
+            output = model.apply(input);
+            lossValue = loss.apply(output, target);
+        }
+        pending = true;
+        return lossValue.item();
+    }
+
+    /** The second half of a step: the gradients of the last {@link #forward}'s loss, then the optimizer's update. */
+    public void backwardAndUpdate() {
+        if (!pending) {
+            throw new IllegalStateException("TrainingStep: backwardAndUpdate() needs a forward(input, target) "
+                    + "first, and runs once per forward");
+        }
+        pending = false;
+        if (compiledPass) {
+            backwardCompiled();
+        } else {
+            lossValue.backward();
+        }
+        optimizer.step();
+    }
+
+    /** The model's output in the last {@link #forward}, valid until the next one. */
+    public Tensor output() {
+        if (output == null) {
+            throw new IllegalStateException("TrainingStep: no forward has run yet");
+        }
+        return output;
+    }
+
+    /** The storages this step recycles: tests and diagnostics read its counters. */
+    public StorageArena arena() {
+        return arena;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void forwardCompiled(Tensor input, Tensor target) {
+        arena.startRun();
+        try (StorageArena.Scope ignored = arena.activate()) {
+            CompiledModule<Module> compiled = (CompiledModule<Module>) model.compiledForward();
+            try (GradMode.Scope noGrad = GradMode.noGrad()) {
+                frame = compiled.forward(model, new Tensor[] {input}, INPUT_NEEDS_NO_GRAD);
+            }
+            output = frame.output();
+            // The loss runs on a tape of its own, from the output as a leaf, to give the output's gradient.
+            outputLeaf = output.detach().requiresGrad(true);
+            lossValue = loss.apply(outputLeaf, target);
+        }
+    }
+
+    private void backwardCompiled() {
+        try (StorageArena.Scope ignored = arena.activate()) {
+            Tensor gradOutput = Autograd.grad(lossValue, new Tensor[] {outputLeaf}, null, false)[0];
+            sink.clear();
+            if (frame.outputNeedsGrad()) {
+                frame.backward(gradOutput, sink);
+            }
+            Tensor[] grads = sink.grads();
+            for (int i = 0; i < grads.length; i++) {
+                trainable.get(i).setGrad(grads[i]);
+            }
+        }
+        frame = null;
+    }
+}

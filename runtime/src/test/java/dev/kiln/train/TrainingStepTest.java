@@ -1,0 +1,244 @@
+package dev.kiln.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.annotations.Forward;
+import dev.kiln.annotations.Layer;
+import dev.kiln.autograd.AnomalyMode;
+import dev.kiln.compiled.Compiled;
+import dev.kiln.nn.Linear;
+import dev.kiln.nn.Module;
+import dev.kiln.nn.functional.F;
+import dev.kiln.ops.Ops;
+import dev.kiln.optim.Adam;
+import dev.kiln.optim.Optimizer;
+import dev.kiln.tensor.DType;
+import dev.kiln.tensor.Generator;
+import dev.kiln.tensor.Tensor;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The training step through a model's generated code against the eager step, the recycling of its
+ * tensors, and the memory a warm step allocates (measured with {@link com.sun.management.ThreadMXBean}).
+ */
+class TrainingStepTest {
+    private static final int FEATURES = 256;
+    private static final int CLASSES = 10;
+    private static final int BATCH = 64;
+
+    /** An MLP whose body compiles, the seed MLP's shape at a quarter of its size. */
+    public static class SmallMlp extends Module {
+        @Layer Linear fc1;
+        @Layer Linear fc2;
+        @Layer Linear fc3;
+
+        public SmallMlp(Generator g) {
+            fc1 = new Linear(FEATURES, 128, true, g, DType.FLOAT32);
+            fc2 = new Linear(128, 64, true, g, DType.FLOAT32);
+            fc3 = new Linear(64, CLASSES, true, g, DType.FLOAT32);
+        }
+
+        @Forward
+        public Tensor forward(Tensor x) {
+            Tensor h = Ops.relu(fc1.forward(x));
+            h = Ops.relu(fc2.forward(h));
+            return fc3.forward(h);
+        }
+    }
+
+    /** The same layers behind a body that reads a tensor's value: it does not compile, so the step is eager. */
+    public static class DynamicMlp extends SmallMlp {
+        public DynamicMlp(Generator g) {
+            super(g);
+        }
+
+        @Override
+        @Forward
+        public Tensor forward(Tensor x) {
+            Tensor h = super.forward(x);
+            if (h.abs().max().item() > 1e6) {
+                h = h.div(2);
+            }
+            return h;
+        }
+    }
+
+    private static Tensor[] batch(Generator g) {
+        return new Tensor[] {Tensor.randn(g, BATCH, FEATURES), Tensor.randint(g, 0, CLASSES, BATCH)};
+    }
+
+    private static Optimizer adam(Module model) {
+        return new Adam(model.parameters(), Adam.options().lr(1e-2));
+    }
+
+    /** Trains {@code steps} steps on one batch (from seed 7), which the model learns by heart, and returns the losses. */
+    private static double[] train(Module model, TrainingStep step, int steps) {
+        Tensor[] xy = batch(new Generator(7));
+        double[] losses = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            losses[i] = step.forward(xy[0], xy[1]);
+            step.backwardAndUpdate();
+        }
+        return losses;
+    }
+
+    @Test
+    void compiledStepTrainsLikeTheEagerStep() {
+        SmallMlp compiledModel = new SmallMlp(new Generator(1));
+        SmallMlp eagerModel = new SmallMlp(new Generator(1));
+        assertNotNull(compiledModel.compiledForward(), "SmallMlp's body should compile");
+        TrainingStep compiled = TrainingStep.of(compiledModel, F::crossEntropy, adam(compiledModel));
+        TrainingStep eager = TrainingStep.of(eagerModel, F::crossEntropy, adam(eagerModel));
+        assertTrue(compiled.isCompiled());
+
+        double[] compiledLosses = train(compiledModel, compiled, 12);
+        boolean was = Compiled.isEnabled();
+        Compiled.setEnabled(false);
+        double[] eagerLosses;
+        try {
+            assertFalse(eager.isCompiled());
+            eagerLosses = train(eagerModel, eager, 12);
+        } finally {
+            Compiled.setEnabled(was);
+        }
+        assertArrayEquals(eagerLosses, compiledLosses, 1e-6);
+        assertTrue(compiledLosses[11] < compiledLosses[0], "the loss should fall");
+        List<Tensor> a = compiledModel.parameters();
+        List<Tensor> b = eagerModel.parameters();
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(b.get(i).toFloatArray(), a.get(i).toFloatArray(), 1e-6f, "parameter " + i);
+        }
+    }
+
+    @Test
+    void aWarmStepRecyclesEveryTensorAndAllocatesAlmostNothing() {
+        SmallMlp model = new SmallMlp(new Generator(2));
+        TrainingStep step = TrainingStep.of(model, F::crossEntropy, adam(model));
+        Tensor[] xy = batch(new Generator(3));
+        Runnable oneStep = () -> {
+            step.forward(xy[0], xy[1]);
+            step.backwardAndUpdate();
+        };
+        for (int i = 0; i < 50; i++) {
+            oneStep.run();
+        }
+        long createdWhenWarm = step.arena().createdCount();
+        long reusedWhenWarm = step.arena().reusedCount();
+        long compiledBytes = fewestBytesPerStep(oneStep);
+        long steps = (step.arena().reusedCount() - reusedWhenWarm);
+        assertEquals(createdWhenWarm, step.arena().createdCount(), "a warm step allocated new tensor storage");
+        assertTrue(steps > 0, "every op's output should come from the arena");
+
+        // The same step on the eager tape, for scale: every tensor of every step is new memory.
+        boolean was = Compiled.isEnabled();
+        Compiled.setEnabled(false);
+        long eagerBytes;
+        try {
+            eagerBytes = fewestBytesPerStep(oneStep);
+        } finally {
+            Compiled.setEnabled(was);
+        }
+        // What is left is small objects (tensor headers, shape arrays, frames): no tensor data, whose
+        // gradients alone are 4 * 41,802 = 167 KB per step here.
+        assertTrue(compiledBytes < 48 * 1024, "a warm compiled step allocated " + compiledBytes + " bytes (eager: " + eagerBytes + ")");
+        assertTrue(compiledBytes * 10 < eagerBytes, "compiled " + compiledBytes + " bytes per step, eager "
+                + eagerBytes);
+    }
+
+    /**
+     * The bytes one step allocates, in all threads: the fewest per step over windows of 20 steps, since
+     * until the JIT has compiled a path (the Vector API's in particular) the interpreter allocates.
+     */
+    private static long fewestBytesPerStep(Runnable step) {
+        long fewest = Long.MAX_VALUE;
+        for (int window = 0; window < 30; window++) {
+            long bytes = allocatedBytes(() -> {
+                for (int i = 0; i < 20; i++) {
+                    step.run();
+                }
+            });
+            fewest = Math.min(fewest, bytes / 20);
+        }
+        return fewest;
+    }
+
+    /** Bytes allocated by all threads (the worker pool's too) while {@code body} runs. */
+    private static long allocatedBytes(Runnable body) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = total(threads);
+        body.run();
+        return total(threads) - before;
+    }
+
+    private static long total(com.sun.management.ThreadMXBean threads) {
+        long sum = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            sum += Math.max(bytes, 0);
+        }
+        return sum;
+    }
+
+    @Test
+    void gradientsAndOutputStayReadableUntilTheNextStep() {
+        SmallMlp model = new SmallMlp(new Generator(4));
+        TrainingStep step = TrainingStep.of(model, F::crossEntropy, adam(model));
+        Tensor[] xy = batch(new Generator(5));
+        step.forward(xy[0], xy[1]);
+        Tensor expected;
+        boolean was = Compiled.isEnabled();
+        Compiled.setEnabled(false);
+        try (var ignored = dev.kiln.autograd.GradMode.noGrad()) {
+            expected = model.apply(xy[0]);
+        } finally {
+            Compiled.setEnabled(was);
+        }
+        assertArrayEquals(expected.toFloatArray(), step.output().toFloatArray(), 1e-6f);
+        step.backwardAndUpdate();
+        for (Tensor p : model.parameters()) {
+            assertNotNull(p.grad(), "every parameter gets a gradient");
+            assertArrayEquals(p.shape(), p.grad().shape());
+        }
+        assertEquals(BATCH, step.output().size(0));
+    }
+
+    @Test
+    void aModelWhoseBodyDidNotCompileTakesTheEagerStep() {
+        DynamicMlp model = new DynamicMlp(new Generator(6));
+        assertNull(model.compiledForward());
+        TrainingStep step = TrainingStep.of(model, F::crossEntropy, adam(model));
+        assertFalse(step.isCompiled());
+        double[] losses = train(model, step, 8);
+        assertTrue(losses[7] < losses[0]);
+        assertEquals(0, step.arena().createdCount(), "the eager step does not use the arena");
+    }
+
+    @Test
+    void anomalyModeTakesTheEagerStepSoThatItCanNameTheOp() {
+        SmallMlp model = new SmallMlp(new Generator(8));
+        TrainingStep step = TrainingStep.of(model, F::crossEntropy, adam(model));
+        try (AnomalyMode.Scope ignored = AnomalyMode.enable()) {
+            assertFalse(step.isCompiled());
+        }
+        assertTrue(step.isCompiled());
+    }
+
+    @Test
+    void backwardNeedsAForwardFirst() {
+        SmallMlp model = new SmallMlp(new Generator(9));
+        TrainingStep step = TrainingStep.of(model, F::crossEntropy, adam(model));
+        IllegalStateException e = assertThrows(IllegalStateException.class, step::backwardAndUpdate);
+        assertTrue(e.getMessage().contains("forward(input, target) first"), e.getMessage());
+        Tensor[] xy = batch(new Generator(10));
+        step.forward(xy[0], xy[1]);
+        step.backwardAndUpdate();
+        assertThrows(IllegalStateException.class, step::backwardAndUpdate);
+    }
+}
