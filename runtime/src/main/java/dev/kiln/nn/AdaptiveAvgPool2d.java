@@ -10,8 +10,9 @@ import dev.kiln.tensor.Tensor;
  * pooling. No parameters.
  */
 public class AdaptiveAvgPool2d extends Module {
-    private final int outH;
-    private final int outW;
+    // Package-private, not private: the generated AdaptiveAvgPool2d_Compiled reads them.
+    final int outH;
+    final int outW;
 
     /** A square output. */
     public AdaptiveAvgPool2d(int outputSize) {

@@ -11,12 +11,13 @@ import dev.kiln.tensor.Tensor;
  * {@code countIncludePad} is false. No parameters.
  */
 public class AvgPool2d extends Module {
-    private final int[] kernelSize;
-    private final int[] stride;
-    private final int[] padding;
-    private final boolean ceilMode;
-    private final boolean countIncludePad;
-    private final int divisorOverride;
+    // Package-private, not private: the generated AvgPool2d_Compiled reads them.
+    final int[] kernelSize;
+    final int[] stride;
+    final int[] padding;
+    final boolean ceilMode;
+    final boolean countIncludePad;
+    final int divisorOverride;
 
     /** A square kernel with stride equal to it. */
     public AvgPool2d(int kernelSize) {

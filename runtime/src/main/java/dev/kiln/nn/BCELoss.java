@@ -7,7 +7,8 @@ import dev.kiln.tensor.Tensor;
 
 /** Binary cross-entropy of probabilities in [0, 1] and targets of the same shape: a 0-d loss, or the input's shape with {@code Reduction.NONE}. No parameters. */
 public class BCELoss extends Module {
-    private final Reduction reduction;
+    // Package-private, not private: the generated BCELoss_Compiled reads it.
+    final Reduction reduction;
 
     /** The mean loss. */
     public BCELoss() {

@@ -7,7 +7,8 @@ import dev.kiln.tensor.Tensor;
 
 /** Binary cross-entropy of logits and targets of the same shape, computed stably: a 0-d loss, or the input's shape with {@code Reduction.NONE}. No parameters. */
 public class BCEWithLogitsLoss extends Module {
-    private final Reduction reduction;
+    // Package-private, not private: the generated BCEWithLogitsLoss_Compiled reads it.
+    final Reduction reduction;
 
     /** The mean loss. */
     public BCEWithLogitsLoss() {

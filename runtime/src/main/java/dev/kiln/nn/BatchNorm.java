@@ -26,7 +26,8 @@ public abstract class BatchNorm extends Module {
     @Buffer Tensor running_var;
     @Buffer Tensor num_batches_tracked;
     private final int numFeatures;
-    private final double eps;
+    // Package-private, not private: the generated BatchNorm_Compiled reads it.
+    final double eps;
     private final Double momentum;
 
     /**
@@ -58,14 +59,30 @@ public abstract class BatchNorm extends Module {
     @Forward
     public Tensor forward(Tensor x) {
         checkInput(x);
+        checkChannels(x);
+        double factor = momentumFactor();
+        boolean useBatchStatistics = isTraining() || running_mean == null;
+        return F.batchNorm(x, running_mean, running_var, weight, bias, useBatchStatistics, factor, eps);
+    }
+
+    /** Throws unless dimension 1 of {@code x} holds {@code numFeatures} channels. */
+    final void checkChannels(Tensor x) {
         if (x.size(1) != numFeatures) {
             throw new dev.kiln.tensor.ShapeException(getClass().getSimpleName() + ": input of shape "
                     + java.util.Arrays.toString(x.shape()) + " has " + x.size(1) + " channels, expected "
                     + numFeatures);
         }
-        boolean training = isTraining();
+    }
+
+    /**
+     * The weight of this batch in the running statistics: {@code momentum}, or with a null momentum in
+     * training the cumulative average {@code 1 / batches}. In training it counts the batch in
+     * {@code num_batches_tracked}; a method of its own because that update reads and writes a buffer,
+     * which a compiled forward calls as is rather than compiles.
+     */
+    final double momentumFactor() {
         double factor = momentum == null ? 0 : momentum;
-        if (training && num_batches_tracked != null) {
+        if (isTraining() && num_batches_tracked != null) {
             try (GradMode.Scope ignored = GradMode.noGrad()) {
                 long batches = (long) num_batches_tracked.item() + 1;
                 num_batches_tracked.fill(batches);
@@ -74,8 +91,7 @@ public abstract class BatchNorm extends Module {
                 }
             }
         }
-        boolean useBatchStatistics = training || running_mean == null;
-        return F.batchNorm(x, running_mean, running_var, weight, bias, useBatchStatistics, factor, eps);
+        return factor;
     }
 
     /** The per-channel scale, or null when not affine. */

@@ -17,13 +17,14 @@ import dev.kiln.tensor.Tensor;
 public class Conv2d extends Module {
     @Param Tensor weight;
     @Param Tensor bias;
-    private final int inChannels;
-    private final int outChannels;
-    private final int[] kernelSize;
-    private final int[] stride;
-    private final int[] padding;
-    private final int[] dilation;
-    private final int groups;
+    // Package-private, not private: the generated Conv2d_Compiled reads them.
+    final int inChannels;
+    final int outChannels;
+    final int[] kernelSize;
+    final int[] stride;
+    final int[] padding;
+    final int[] dilation;
+    final int groups;
 
     /** A square kernel, stride 1, no padding, with a bias. */
     public Conv2d(int inChannels, int outChannels, int kernelSize) {

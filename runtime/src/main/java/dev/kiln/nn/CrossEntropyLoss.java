@@ -11,7 +11,8 @@ import dev.kiln.tensor.Tensor;
  * with {@code Reduction.NONE}. See {@link F#crossEntropy(Tensor, Tensor, CrossEntropyOptions)}. No parameters.
  */
 public class CrossEntropyLoss extends Module {
-    private final CrossEntropyOptions options;
+    // Package-private, not private: the generated CrossEntropyLoss_Compiled reads it.
+    final CrossEntropyOptions options;
 
     /** PyTorch's defaults: mean, no weights, ignore index -100, no label smoothing. */
     public CrossEntropyLoss() {

@@ -12,8 +12,9 @@ import dev.kiln.tensor.Tensor;
  * No parameters.
  */
 public class Dropout extends Module {
-    private final double p;
-    private final Generator generator;
+    // Package-private, not private: the generated Dropout_Compiled reads them.
+    final double p;
+    final Generator generator;
 
     /** p = 0.5, PyTorch's default. */
     public Dropout() {

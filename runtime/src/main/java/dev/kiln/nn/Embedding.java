@@ -16,9 +16,10 @@ import dev.kiln.tensor.Tensor;
  */
 public class Embedding extends Module {
     @Param Tensor weight;
-    private final int numEmbeddings;
-    private final int embeddingDim;
-    private final Integer paddingIdx;
+    // Package-private, not private: the generated Embedding_Compiled reads them.
+    final int numEmbeddings;
+    final int embeddingDim;
+    final Integer paddingIdx;
 
     public Embedding(int numEmbeddings, int embeddingDim) {
         this(numEmbeddings, embeddingDim, null, Generator.global(), DType.FLOAT32);

@@ -8,8 +8,9 @@ import dev.kiln.tensor.Tensor;
  * {@code [N, C, H, W]} to {@code [N, C * H * W]}. A view when the layout allows. No parameters.
  */
 public class Flatten extends Module {
-    private final int startDim;
-    private final int endDim;
+    // Package-private, not private: the generated Flatten_Compiled reads them.
+    final int startDim;
+    final int endDim;
 
     /** {@code nn.Flatten()}: dimensions 1 to -1. */
     public Flatten() {

@@ -19,8 +19,9 @@ public class GRUCell extends Module {
     @Param Tensor weight_hh;
     @Param Tensor bias_ih;
     @Param Tensor bias_hh;
-    private final int inputSize;
-    private final int hiddenSize;
+    // Package-private, not private: the generated GRUCell_Compiled reads them.
+    final int inputSize;
+    final int hiddenSize;
 
     public GRUCell(int inputSize, int hiddenSize) {
         this(inputSize, hiddenSize, true, Generator.global(), DType.FLOAT32);

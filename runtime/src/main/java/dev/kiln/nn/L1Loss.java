@@ -7,7 +7,8 @@ import dev.kiln.tensor.Tensor;
 
 /** Absolute error of an input and a target of the same shape: a 0-d loss, or the input's shape with {@code Reduction.NONE}. No parameters. */
 public class L1Loss extends Module {
-    private final Reduction reduction;
+    // Package-private, not private: the generated L1Loss_Compiled reads it.
+    final Reduction reduction;
 
     /** The mean loss. */
     public L1Loss() {

@@ -14,8 +14,9 @@ import dev.kiln.tensor.Tensor;
 public class LayerNorm extends Module {
     @Param Tensor weight;
     @Param Tensor bias;
-    private final int[] normalizedShape;
-    private final double eps;
+    // Package-private, not private: the generated LayerNorm_Compiled reads them.
+    final int[] normalizedShape;
+    final double eps;
 
     /** eps 1e-5, with weight and bias (PyTorch's defaults). */
     public LayerNorm(int... normalizedShape) {

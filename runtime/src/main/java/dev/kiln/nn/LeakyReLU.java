@@ -6,7 +6,8 @@ import dev.kiln.tensor.Tensor;
 
 /** Applies {@code x} where positive and {@code negative_slope * x} elsewhere: any shape to the same shape. No parameters. */
 public class LeakyReLU extends Module {
-    private final double negativeSlope;
+    // Package-private, not private: the generated LeakyReLU_Compiled reads it.
+    final double negativeSlope;
 
     /** negative_slope 0.01, PyTorch's default. */
     public LeakyReLU() {

@@ -6,7 +6,8 @@ import dev.kiln.tensor.Tensor;
 
 /** Applies log-softmax, {@code x - logsumexp(x)}, computed stably along one dimension: any shape to the same shape. No parameters. */
 public class LogSoftmax extends Module {
-    private final int dim;
+    // Package-private, not private: the generated LogSoftmax_Compiled reads it.
+    final int dim;
 
     /** Along {@code dim} (negative counts from the end); PyTorch's implicit choice of dimension is deprecated, so it is required. */
     public LogSoftmax(int dim) {

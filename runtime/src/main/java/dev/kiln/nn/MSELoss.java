@@ -7,7 +7,8 @@ import dev.kiln.tensor.Tensor;
 
 /** Squared error of an input and a target of the same shape: a 0-d loss, or the input's shape with {@code Reduction.NONE}. No parameters. */
 public class MSELoss extends Module {
-    private final Reduction reduction;
+    // Package-private, not private: the generated MSELoss_Compiled reads it.
+    final Reduction reduction;
 
     /** The mean loss. */
     public MSELoss() {

@@ -10,11 +10,12 @@ import dev.kiln.tensor.Tensor;
  * (rounded up in ceil mode). The stride defaults to the kernel size. No parameters.
  */
 public class MaxPool2d extends Module {
-    private final int[] kernelSize;
-    private final int[] stride;
-    private final int[] padding;
-    private final int[] dilation;
-    private final boolean ceilMode;
+    // Package-private, not private: the generated MaxPool2d_Compiled reads them.
+    final int[] kernelSize;
+    final int[] stride;
+    final int[] padding;
+    final int[] dilation;
+    final boolean ceilMode;
 
     /** A square kernel with stride equal to it. */
     public MaxPool2d(int kernelSize) {

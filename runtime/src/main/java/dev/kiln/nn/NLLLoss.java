@@ -7,7 +7,8 @@ import dev.kiln.tensor.Tensor;
 
 /** Negative log-likelihood of log-probabilities {@code [N, C]} at INT64 class indices {@code [N]}: a 0-d loss, or {@code [N]} with {@code Reduction.NONE}. No parameters. */
 public class NLLLoss extends Module {
-    private final Reduction reduction;
+    // Package-private, not private: the generated NLLLoss_Compiled reads it.
+    final Reduction reduction;
 
     /** The mean loss. */
     public NLLLoss() {

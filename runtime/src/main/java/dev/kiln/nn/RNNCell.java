@@ -20,9 +20,10 @@ public class RNNCell extends Module {
     @Param Tensor weight_hh;
     @Param Tensor bias_ih;
     @Param Tensor bias_hh;
-    private final int inputSize;
-    private final int hiddenSize;
-    private final boolean relu;
+    // Package-private, not private: the generated RNNCell_Compiled reads them.
+    final int inputSize;
+    final int hiddenSize;
+    final boolean relu;
 
     /** A tanh cell with biases. */
     public RNNCell(int inputSize, int hiddenSize) {
@@ -51,12 +52,9 @@ public class RNNCell extends Module {
     /** {@code [batch, input_size]} and {@code [batch, hidden_size]} (null for zeros) to {@code [batch, hidden_size]}. */
     @Forward
     public Tensor forward(Tensor input, Tensor hx) {
-        Tensor h = Recurrence.stateOrZeros("RNNCell", "hx", hx, input, stateShape(input));
+        Tensor h = Recurrence.stateOrZeros("RNNCell", "hx", hx, input,
+                cellStateShape("RNNCell", input, inputSize, hiddenSize));
         return Recurrence.rnn(F.linear(input, weight_ih, bias_ih), h, weight_hh, bias_hh, relu);
-    }
-
-    private int[] stateShape(Tensor input) {
-        return RNNCell.cellStateShape("RNNCell", input, inputSize, hiddenSize);
     }
 
     /** {@code [batch, hidden]} for a {@code [batch, input]} input, {@code [hidden]} for {@code [input]}. */

@@ -11,8 +11,9 @@ import dev.kiln.tensor.Tensor;
  * No parameters.
  */
 public class SmoothL1Loss extends Module {
-    private final Reduction reduction;
-    private final double beta;
+    // Package-private, not private: the generated SmoothL1Loss_Compiled reads them.
+    final Reduction reduction;
+    final double beta;
 
     /** The mean loss with beta 1. */
     public SmoothL1Loss() {

@@ -6,7 +6,8 @@ import dev.kiln.tensor.Tensor;
 
 /** Applies softmax: exponentials normalized to sum to 1 along one dimension: any shape to the same shape. No parameters. */
 public class Softmax extends Module {
-    private final int dim;
+    // Package-private, not private: the generated Softmax_Compiled reads it.
+    final int dim;
 
     /** Along {@code dim} (negative counts from the end); PyTorch's implicit choice of dimension is deprecated, so it is required. */
     public Softmax(int dim) {

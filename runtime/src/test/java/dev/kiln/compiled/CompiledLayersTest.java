@@ -1,13 +1,21 @@
 package dev.kiln.compiled;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.autograd.GradCheck;
 import dev.kiln.nn.AdaptiveAvgPool2d;
 import dev.kiln.nn.AvgPool2d;
+import dev.kiln.nn.BCELoss;
+import dev.kiln.nn.BCEWithLogitsLoss;
 import dev.kiln.nn.BatchNorm1d;
 import dev.kiln.nn.BatchNorm2d;
 import dev.kiln.nn.Conv2d;
+import dev.kiln.nn.CrossEntropyLoss;
 import dev.kiln.nn.Dropout;
 import dev.kiln.nn.Embedding;
 import dev.kiln.nn.Flatten;
@@ -15,31 +23,41 @@ import dev.kiln.nn.GELU;
 import dev.kiln.nn.GRU;
 import dev.kiln.nn.GRUCell;
 import dev.kiln.nn.Identity;
+import dev.kiln.nn.L1Loss;
 import dev.kiln.nn.LSTM;
+import dev.kiln.nn.LSTMCell;
 import dev.kiln.nn.LayerNorm;
 import dev.kiln.nn.LeakyReLU;
 import dev.kiln.nn.Linear;
 import dev.kiln.nn.LogSoftmax;
+import dev.kiln.nn.MSELoss;
 import dev.kiln.nn.MaxPool2d;
 import dev.kiln.nn.Module;
+import dev.kiln.nn.NLLLoss;
 import dev.kiln.nn.RNN;
 import dev.kiln.nn.RNNCell;
 import dev.kiln.nn.ReLU;
 import dev.kiln.nn.Residual;
 import dev.kiln.nn.Sequential;
 import dev.kiln.nn.Sigmoid;
+import dev.kiln.nn.SmoothL1Loss;
 import dev.kiln.nn.Softmax;
 import dev.kiln.nn.Tanh;
+import dev.kiln.nn.functional.CrossEntropyOptions;
+import dev.kiln.ops.Reduction;
 import dev.kiln.tensor.DType;
 import dev.kiln.tensor.Generator;
+import dev.kiln.tensor.ShapeException;
 import dev.kiln.tensor.Tensor;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every {@code nn} layer through the compiled path against the eager tape: on its own (compiled when
- * its body compiled) and as the child of a compiled parent ({@link Wrap}), which runs a layer whose body
- * is eager on a private tape inside the compiled forward.
+ * Every {@code nn} layer through the compiled path against the eager tape: on its own and as the child
+ * of a compiled parent ({@link Wrap}). Every layer's body compiles except the sequence layers
+ * ({@code RNN}, {@code LSTM}, {@code GRU}: per-layer parameter arrays and lists of steps) and
+ * {@code LSTMCell} (it returns a state record); those run on a private tape inside the compiled parent.
  */
 class CompiledLayersTest {
     private static final double TOL = 1e-5;
@@ -48,6 +66,17 @@ class CompiledLayersTest {
     private static void check(Module layer, Tensor x) {
         CompiledCheck.assertMatchesEager(layer, TOL, null, x);
         CompiledCheck.assertMatchesEager(new Wrap(layer), TOL, null, x);
+    }
+
+    private static void assertCompiles(Module layer) {
+        assertNotNull(layer.compiledForward(), layer.getClass().getSimpleName() + " should compile");
+    }
+
+    /** A two-input layer (a loss) alone and inside a compiled parent. */
+    private static void checkLoss(Module loss, Tensor input, Tensor target) {
+        assertCompiles(loss);
+        CompiledCheck.assertMatchesEager(loss, TOL, null, input, target);
+        CompiledCheck.assertMatchesEager(new Wrap2(loss), TOL, null, input, target);
     }
 
     @Test
@@ -61,7 +90,7 @@ class CompiledLayersTest {
                 new Residual(new Sequential(new Linear(4, 4, true, g, DType.FLOAT32), new Tanh())),
                 new Residual(new Linear(4, 4, true, g, DType.FLOAT32), new Linear(4, 4, false, g, DType.FLOAT32)));
         for (Module m : compiled) {
-            assertNotNull(m.compiledForward(), m.getClass().getSimpleName() + " should compile");
+            assertCompiles(m);
             check(m, Tensor.randn(g, 5, 4));
         }
     }
@@ -71,6 +100,7 @@ class CompiledLayersTest {
         Generator g = new Generator(22);
         for (Module m : List.of(new LeakyReLU(0.1), new Softmax(1), new LogSoftmax(1), new Flatten(),
                 new Flatten(0, -1))) {
+            assertCompiles(m);
             check(m, Tensor.randn(g, 3, 4, 2));
         }
     }
@@ -78,11 +108,14 @@ class CompiledLayersTest {
     @Test
     void convolutionAndPooling() {
         Generator g = new Generator(23);
-        check(new Conv2d(2, 3, 3, 1, 1), Tensor.randn(g, 2, 2, 6, 6));
-        check(new Conv2d(2, 4, 3, 2, 0), Tensor.randn(g, 2, 2, 7, 7));
-        check(new MaxPool2d(3, 2, 1), Tensor.randn(g, 2, 2, 6, 6));
-        check(new AvgPool2d(2), Tensor.randn(g, 2, 3, 6, 6));
-        check(new AdaptiveAvgPool2d(2), Tensor.randn(g, 2, 3, 5, 5));
+        List<Module> layers = List.of(new Conv2d(2, 3, 3, 1, 1), new Conv2d(2, 4, 3, 2, 0), new MaxPool2d(3, 2, 1),
+                new AvgPool2d(2), new AdaptiveAvgPool2d(2));
+        layers.forEach(CompiledLayersTest::assertCompiles);
+        check(layers.get(0), Tensor.randn(g, 2, 2, 6, 6));
+        check(layers.get(1), Tensor.randn(g, 2, 2, 7, 7));
+        check(layers.get(2), Tensor.randn(g, 2, 2, 6, 6));
+        check(layers.get(3), Tensor.randn(g, 2, 3, 6, 6));
+        check(layers.get(4), Tensor.randn(g, 2, 3, 5, 5));
     }
 
     @Test
@@ -93,6 +126,9 @@ class CompiledLayersTest {
             BatchNorm2d bn2 = new BatchNorm2d(3);
             LayerNorm ln = new LayerNorm(4);
             for (Module m : List.<Module>of(bn1, bn2, ln)) {
+                assertCompiles(m);
+            }
+            for (Module m : List.<Module>of(bn1, bn2, ln)) {
                 m.train(training);
             }
             check(bn1, Tensor.randn(g, 6, 4));
@@ -102,9 +138,33 @@ class CompiledLayersTest {
     }
 
     @Test
+    void batchNormUpdatesItsRunningStatisticsAsEagerDoes() {
+        Generator g = new Generator(32);
+        Tensor x = Tensor.randn(g, 8, 3);
+        for (Double momentum : new Double[] {0.1, null}) {
+            BatchNorm1d compiled = new BatchNorm1d(3, 1e-5, momentum, true, true, DType.FLOAT32);
+            BatchNorm1d eager = new BatchNorm1d(3, 1e-5, momentum, true, true, DType.FLOAT32);
+            for (int step = 0; step < 3; step++) {
+                compiled.apply(x.add(step).requiresGrad(true)).sum().backward();
+                Compiled.setEnabled(false);
+                try {
+                    eager.apply(x.add(step).requiresGrad(true)).sum().backward();
+                } finally {
+                    Compiled.setEnabled(true);
+                }
+            }
+            for (Map.Entry<String, Tensor> e : eager.namedBuffers().entrySet()) {
+                assertArrayEquals(e.getValue().toDoubleArray(), compiled.namedBuffers().get(e.getKey()).toDoubleArray(),
+                        1e-6, "momentum " + momentum + ": buffer " + e.getKey());
+            }
+        }
+    }
+
+    @Test
     void dropoutInEvaluationAndSeededTraining() {
         Generator g = new Generator(25);
         Dropout eval = new Dropout(0.4, g);
+        assertCompiles(eval);
         eval.eval();
         check(eval, Tensor.randn(g, 4, 6));
         Generator masks = new Generator(26);
@@ -114,20 +174,60 @@ class CompiledLayersTest {
     }
 
     @Test
-    void embedding() {
+    void embeddingWithAndWithoutPadding() {
         Generator g = new Generator(27);
-        // padding_idx given: Embedding(10, 4) with no padding row throws a NullPointerException (reported).
-        check(new Embedding(10, 4, 0), Tensor.randint(g, 0, 10, 3, 5));
+        for (Embedding e : List.of(new Embedding(10, 4, 0), new Embedding(10, 4))) {
+            assertCompiles(e);
+            check(e, Tensor.randint(g, 0, 10, 3, 5));
+        }
+    }
+
+    @Test
+    void losses() {
+        Generator g = new Generator(30);
+        Tensor x = Tensor.randn(g, 4, 5);
+        Tensor y = Tensor.randn(g, 4, 5);
+        Tensor probability = Tensor.randn(g, 4, 5).sigmoid();
+        Tensor label = Tensor.rand(g, 4, 5);
+        Tensor classes = Tensor.randint(g, 0, 5, 4);
+        checkLoss(new MSELoss(), x, y);
+        checkLoss(new L1Loss(Reduction.SUM), x, y);
+        checkLoss(new SmoothL1Loss(Reduction.MEAN, 0.5), x, y);
+        checkLoss(new BCELoss(), probability, label);
+        checkLoss(new BCEWithLogitsLoss(Reduction.NONE), x, label);
+        checkLoss(new CrossEntropyLoss(CrossEntropyOptions.defaults().labelSmoothing(0.1)), x, classes);
+        checkLoss(new NLLLoss(), x.logSoftmax(1), classes);
     }
 
     @Test
     void recurrentLayersAndCells() {
         Generator g = new Generator(28);
+        for (Module eager : List.<Module>of(new RNN(4, 3), new LSTM(4, 3), new GRU(4, 3), new LSTMCell(4, 3))) {
+            assertNull(eager.compiledForward(), eager.getClass().getSimpleName() + " runs eagerly (note KLN401)");
+        }
         check(new RNN(4, 3), Tensor.randn(g, 5, 2, 4));
         check(new LSTM(4, 3), Tensor.randn(g, 5, 2, 4));
         check(new GRU(4, 3), Tensor.randn(g, 5, 2, 4));
-        for (Module cell : List.<Module>of(new RNNCell(4, 3), new GRUCell(4, 3))) {
+        for (Module cell : List.<Module>of(new RNNCell(4, 3), new GRUCell(4, 3),
+                new RNNCell(4, 3, false, "relu", g, DType.FLOAT32))) {
+            assertCompiles(cell);
+            CompiledCheck.assertMatchesEager(cell, TOL, null, Tensor.randn(g, 2, 4), Tensor.randn(g, 2, 3));
             CompiledCheck.assertMatchesEager(new Wrap2(cell), TOL, null, Tensor.randn(g, 2, 4), Tensor.randn(g, 2, 3));
+        }
+    }
+
+    @Test
+    void cellsWithoutAStateStartFromZerosAndCheckTheStateShape() {
+        Generator g = new Generator(33);
+        for (Module cell : List.<Module>of(new RNNCell(4, 3), new GRUCell(4, 3))) {
+            Tensor x = Tensor.randn(g, 2, 4);
+            // apply takes no null argument, so the compiled forward is called as a parent's frame would.
+            Tensor compiled = cell.compiledForward().forward(cell, new Tensor[] {x, null}, new boolean[2]).output();
+            Tensor eager = cell instanceof RNNCell r ? r.forward(x) : ((GRUCell) cell).forward(x);
+            assertArrayEquals(eager.toFloatArray(), compiled.toFloatArray(), (float) TOL);
+            ShapeException e = assertThrows(ShapeException.class,
+                    () -> cell.apply(x.requiresGrad(true), Tensor.randn(g, 2, 5)));
+            assertTrue(e.getMessage().contains("hx of shape [2, 5] must be [2, 3]"), e.getMessage());
         }
     }
 
@@ -139,5 +239,83 @@ class CompiledLayersTest {
         Tensor x = Tensor.randn(g, DType.FLOAT64, 3, 4).requiresGrad(true);
         GradCheck.check(in -> seq.apply(in[0]), x);
         GradCheck.check(in -> new Wrap(seq).apply(in[0]), x);
+    }
+
+    @Test
+    void newlyCompiledLayersPassFloat64GradCheck() {
+        Generator g = new Generator(31);
+        DType f64 = DType.FLOAT64;
+        List<Module> plain = List.of(new LeakyReLU(0.2), new Softmax(1), new LogSoftmax(-1), new Flatten(),
+                new AvgPool2d(2), new AdaptiveAvgPool2d(2), new MaxPool2d(3, 2, 1));
+        for (Module m : plain) {
+            gradCheck(m, Tensor.randn(g, f64, 2, 3, 4, 4).requiresGrad(true));
+        }
+        Conv2d conv = new Conv2d(2, 3, new int[] {3, 3}, new int[] {2, 1}, new int[] {1, 1}, new int[] {1, 1}, 1,
+                true, g, f64);
+        gradCheck(conv, Tensor.randn(g, f64, 2, 2, 5, 5).requiresGrad(true), conv.weight(), conv.bias());
+        LayerNorm ln = new LayerNorm(new int[] {4}, 1e-5, true, f64);
+        gradCheck(ln, Tensor.randn(g, f64, 3, 4).requiresGrad(true), ln.weight(), ln.bias());
+        Embedding emb = new Embedding(6, 3, null, g, f64); // a padding row would get no gradient, by design
+        Tensor indices = Tensor.randint(g, 0, 6, 2, 4);
+        GradCheck.check(in -> emb.apply(indices), emb.weight());
+        GradCheck.check(in -> new Wrap(emb).apply(indices), emb.weight());
+        BatchNorm2d bn = new BatchNorm2d(2, 1e-5, 0.1, true, true, f64);
+        gradCheck(bn, Tensor.randn(g, f64, 3, 2, 2, 2).requiresGrad(true), bn.weight(), bn.bias());
+        bn.eval();
+        gradCheck(bn, Tensor.randn(g, f64, 3, 2, 2, 2).requiresGrad(true), bn.weight(), bn.bias());
+        for (Module cell : List.<Module>of(new RNNCell(3, 2, true, "tanh", g, f64), new GRUCell(3, 2, true, g, f64))) {
+            Tensor[] all = new Tensor[2 + cell.parameters().size()];
+            all[0] = Tensor.randn(g, f64, 2, 3).requiresGrad(true);
+            all[1] = Tensor.randn(g, f64, 2, 2).requiresGrad(true);
+            for (int i = 0; i < cell.parameters().size(); i++) {
+                all[2 + i] = cell.parameters().get(i);
+            }
+            assertCompiles(cell);
+            Wrap2 wrap = new Wrap2(cell);
+            GradCheck.check(in -> cell.apply(in[0], in[1]), all);
+            GradCheck.check(in -> wrap.apply(in[0], in[1]), all);
+        }
+        Dropout dropout = new Dropout(0.3, g);
+        dropout.eval();
+        gradCheck(dropout, Tensor.randn(g, f64, 3, 4).requiresGrad(true));
+    }
+
+    @Test
+    void lossesPassFloat64GradCheck() {
+        Generator g = new Generator(34);
+        DType f64 = DType.FLOAT64;
+        Tensor x = Tensor.randn(g, f64, 3, 4).requiresGrad(true);
+        Tensor y = Tensor.randn(g, f64, 3, 4).requiresGrad(true);
+        Tensor probability = Tensor.rand(g, f64, 3, 4).mul(0.8).add(0.1).requiresGrad(true);
+        Tensor label = Tensor.rand(g, f64, 3, 4);
+        Tensor classes = Tensor.randint(g, 0, 4, 3);
+        lossGradCheck(new MSELoss(), x, y);
+        lossGradCheck(new L1Loss(), x, y);
+        lossGradCheck(new SmoothL1Loss(Reduction.SUM, 0.5), x, y);
+        lossGradCheck(new BCELoss(), probability, label);
+        lossGradCheck(new BCEWithLogitsLoss(), x, label);
+        lossGradCheck(new CrossEntropyLoss(), x, classes);
+        lossGradCheck(new NLLLoss(Reduction.SUM), x, classes);
+    }
+
+    private static void lossGradCheck(Module loss, Tensor input, Tensor target) {
+        assertCompiles(loss);
+        Wrap2 wrap = new Wrap2(loss);
+        GradCheck.check(in -> loss.apply(in[0], in[1]), input, target);
+        GradCheck.check(in -> wrap.apply(in[0], in[1]), input, target);
+    }
+
+    /**
+     * Checks {@code layer} on {@code x} alone and in a compiled parent; {@code params} (the layer's own
+     * tensors, perturbed in place) are checked with the input.
+     */
+    private static void gradCheck(Module layer, Tensor x, Tensor... params) {
+        assertCompiles(layer);
+        Tensor[] all = new Tensor[params.length + 1];
+        all[0] = x;
+        System.arraycopy(params, 0, all, 1, params.length);
+        Wrap wrap = new Wrap(layer);
+        GradCheck.check(in -> layer.apply(in[0]), all);
+        GradCheck.check(in -> wrap.apply(in[0]), all);
     }
 }

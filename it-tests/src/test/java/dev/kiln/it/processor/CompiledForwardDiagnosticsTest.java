@@ -70,7 +70,7 @@ class CompiledForwardDiagnosticsTest {
                 "public class Unknown extends Module {",                   // 7
                 "    @Forward public Tensor forward(Tensor x) {",
                 "        Tensor h = relu(x);",
-                "        return h.add(Tensor.zeros(1));",                  // 10
+                "        return h.add(dev.kiln.nn.init.Init.zeros(x));",   // 10
                 "    }",
                 "}");
         JavaFileObject writes = module("Writes",
@@ -84,7 +84,7 @@ class CompiledForwardDiagnosticsTest {
         Compilation c = javac().withProcessors(new KilnProcessor()).compile(unknown, writes);
         assertThat(c).succeeded();
         assertThat(c).hadNoteContaining("[KLN401] Unknown.forward(Tensor) runs eagerly: line 10: it calls "
-                + "Tensor.zeros(...), which Kiln does not know how to compile").inFile(unknown).onLine(10);
+                + "Init.zeros(...), which Kiln does not know how to compile").inFile(unknown).onLine(10);
         assertThat(c).hadNoteContaining("[KLN401] Writes.forward(Tensor) runs eagerly: line 10: it assigns 'last', "
                 + "which is not a Tensor local").inFile(writes).onLine(10);
     }
@@ -184,5 +184,142 @@ class CompiledForwardDiagnosticsTest {
         assertEquals(0, c.notes().stream().filter(n -> n.getMessage(null).contains("KLN4")).count(), c.notes().toString());
         assertThat(c).generatedSourceFile("test.Loops_Compiled").contentsAsUtf8String()
                 .contains("for (int i = 0; i < module.layers.size(); i++)");
+    }
+
+    /** A helper class beside the modules, in their package: its static methods are inlined. */
+    private static JavaFileObject helpers() {
+        return JavaFileObjects.forSourceLines("test.Helpers",
+                "package test;",
+                "import dev.kiln.tensor.Tensor;",
+                "final class Helpers {",
+                "    static Tensor orZeros(Tensor state, Tensor like, int[] shape) {",
+                "        if (state == null) {",
+                "            return Tensor.zeros(like.dtype(), shape);",
+                "        }",
+                "        return state;",
+                "    }",
+                "    static void checkRank(String layer, Tensor x, int rank) {",
+                "        if (x.dim() != rank) { throw new IllegalArgumentException(layer + \": rank \" + x.dim()); }",
+                "    }",
+                "    static Tensor halve(Tensor x) {",
+                "        while (x.sum().item() > 1) { x = x.div(2); }",           // 14
+                "        return x;",
+                "    }",
+                "}");
+    }
+
+    @Test
+    void modulesCallTheirOwnMethodsAndTheirPackagesHelpers() {
+        JavaFileObject cell = module("Cell",
+                "public class Cell extends Module {",
+                "    @Param Tensor w;",
+                "    @Buffer Tensor steps;",
+                "    final int hidden = 3;",
+                "    @Forward(compile = CompileMode.REQUIRED) public Tensor forward(Tensor x, Tensor h) {",
+                "        Helpers.checkRank(\"Cell\", x, 2);",
+                "        checkBatch(x);",
+                "        int[] shape = new int[] {x.size(0), hidden};",
+                "        String name = \"h\";",
+                "        Tensor state = Helpers.orZeros(h, x, shape);",
+                "        double scale = steps == null ? 1 : factor();",
+                "        return x.matmul(w).add(state).mul(scale);",
+                "    }",
+                "    void checkBatch(Tensor x) {",
+                "        if (x.size(0) == 0) { throw new IllegalArgumentException(\"empty batch\"); }",
+                "    }",
+                "    double factor() { return 0.5; }",
+                "}");
+        Compilation c = javac().withProcessors(new KilnProcessor()).compile(cell, helpers());
+        assertThat(c).succeeded();
+        assertEquals(0, c.notes().stream().filter(n -> n.getMessage(null).contains("KLN4")).count(), c.notes().toString());
+        assertThat(c).generatedSourceFile("test.Cell_Compiled").contentsAsUtf8String()
+                .contains("module.checkBatch(x);");
+        assertThat(c).generatedSourceFile("test.Cell_Compiled").contentsAsUtf8String()
+                .contains("test.Helpers.checkRank(\"Cell\", x, 2);");
+        assertThat(c).generatedSourceFile("test.Cell_Compiled").contentsAsUtf8String()
+                .contains("call.c1 = (h == null);");
+    }
+
+    @Test
+    void kln401APrivateMethodAHelperThatCannotCompileAndAListLocalNameTheirLines() {
+        JavaFileObject hidden = module("Hidden",
+                "public class Hidden extends Module {",                   // 7
+                "    @Forward public Tensor forward(Tensor x) {",
+                "        return x.mul(scale());",                          // 9
+                "    }",
+                "    private double scale() { return 2; }",
+                "}");
+        JavaFileObject halving = module("Halving",
+                "public class Halving extends Module {",                  // 7
+                "    @Forward public Tensor forward(Tensor x) {",
+                "        Tensor h = relu(x);",
+                "        return Helpers.halve(h);",                        // 10
+                "    }",
+                "}");
+        JavaFileObject listing = module("Listing",
+                "public class Listing extends Module {",                  // 7
+                "    @Forward public Tensor forward(Tensor x) {",
+                "        java.util.List<Tensor> parts = java.util.List.of(x);", // 9
+                "        return parts.get(0);",
+                "    }",
+                "}");
+        Compilation c = javac().withProcessors(new KilnProcessor()).compile(hidden, halving, listing, helpers());
+        assertThat(c).succeeded();
+        assertThat(c).hadNoteContaining("[KLN401] Hidden.forward(Tensor) runs eagerly: line 9: it calls the private "
+                + "method scale(...), which the generated class cannot call; make it package-private")
+                .inFile(hidden).onLine(9);
+        assertThat(c).hadNoteContaining("[KLN401] Halving.forward(Tensor) runs eagerly: line 10: it calls "
+                + "Helpers.halve(...), whose body cannot be compiled: a while loop").inFile(halving).onLine(10);
+        assertThat(c).hadNoteContaining("[KLN401] Listing.forward(Tensor) runs eagerly: line 9: the local 'parts' has "
+                + "type java.util.List<dev.kiln.tensor.Tensor>; compiled forwards hold tensors and hyperparameters "
+                + "(primitives, strings, enums, arrays of them)").inFile(listing).onLine(9);
+    }
+
+    @Test
+    void anOpOutsideTheTableReadsTheShapeOfALoopVariableBeforeItsLambda() {
+        JavaFileObject norms = module("Norms",
+                "public class Norms extends Module {",
+                "    @Layer java.util.List<Linear> layers;",
+                "    @Forward(compile = CompileMode.REQUIRED) public Tensor forward(Tensor x) {",
+                "        for (Linear l : layers) {",
+                "            x = dev.kiln.nn.functional.F.layerNorm(l.forward(x), new int[] {x.size(-1)}, null, null, 1e-5);",
+                "        }",
+                "        return x;",
+                "    }",
+                "}");
+        Compilation c = javac().withProcessors(new KilnProcessor()).compile(norms);
+        // The generated class compiles: the lambda of the eager layerNorm captures a final local, not x.
+        assertThat(c).succeeded();
+        assertThat(c).generatedSourceFile("test.Norms_Compiled").contentsAsUtf8String()
+                .contains("final int[] normalizedShape = new int[] {x2.size(-1)};");
+    }
+
+    @Test
+    void privateConstantsAreRepeatedAndOtherPrivateStaticFieldsGetANoteOnTheirLine() {
+        JavaFileObject constants = module("Constants",
+                "public class Constants extends Module {",
+                "    private static final double SCALE = 2;",
+                "    private static final String NAME = \"quote\\\" and \\\\\";",
+                "    @Forward(compile = CompileMode.REQUIRED) public Tensor forward(Tensor x) {",
+                "        if (x.dim() == 0) { throw new IllegalArgumentException(NAME); }",
+                "        return x.mul(SCALE);",
+                "    }",
+                "}");
+        JavaFileObject shared = module("Shared",
+                "public class Shared extends Module {",                   // 7
+                "    private static double scale = 2;",
+                "    @Forward public Tensor forward(Tensor x) {",
+                "        return x.mul(scale);",                            // 10
+                "    }",
+                "}");
+        Compilation c = javac().withProcessors(new KilnProcessor()).compile(constants, shared);
+        assertThat(c).succeeded();
+        assertThat(c).generatedSourceFile("test.Constants_Compiled").contentsAsUtf8String()
+                .contains("x.mul(2.0)");
+        assertThat(c).generatedSourceFile("test.Constants_Compiled").contentsAsUtf8String()
+                .contains("new java.lang.IllegalArgumentException(\"quote\\\" and \\\\\")");
+        assertThat(c).hadNoteContaining("[KLN401] Shared.forward(Tensor) runs eagerly: line 10: it reads the private "
+                + "static field 'scale', which the generated class cannot read; make it package-private")
+                .inFile(shared).onLine(10);
     }
 }

@@ -42,6 +42,7 @@ import dev.kiln.processor.model.ir.Value;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,17 +62,22 @@ import javax.lang.model.type.TypeMirror;
 /**
  * Reads a {@code @Forward} method body through the compiler's tree API into a {@link ForwardIr}, or
  * says which construct on which line it cannot compile. It compiles tensor locals and their
- * reassignment, {@code return}, calls of {@code Tensor} methods and of {@code Ops}/{@code F}
+ * reassignment, {@code return}, calls of {@code Tensor} methods and factories and of {@code Ops}/{@code F}
  * functions, calls of child layers' {@code @Forward} (or {@code apply}) on {@code @Layer} fields and
  * list/array elements, {@code ?:} and {@code if} on conditions that do not read tensor values,
  * {@code for} loops over {@code @Layer} lists and arrays or with a hyperparameter bound (unrolled at
- * run time), calls of other methods of the class (inlined), and scalar hyperparameters (literals,
- * fields, constants, arithmetic, shapes, {@code isTraining()}).
+ * run time), calls of other methods of the class and of static helpers of its package (inlined when
+ * they return a tensor; called as they are when they return a hyperparameter or nothing, as a check),
+ * and hyperparameters (literals, fields, constants, arithmetic, shapes, {@code isTraining()}, null
+ * checks of tensors; primitives, strings, enums and arrays of them).
  */
 public final class ForwardReader {
     private static final String TENSOR = "dev.kiln.tensor.Tensor";
     private static final Set<String> FUNCTION_OWNERS = Set.of("dev.kiln.ops.Ops", "dev.kiln.nn.functional.F");
-    private static final Set<String> SHAPE_METHODS = Set.of("dim", "size", "numel", "shape", "dtype");
+    private static final Set<String> SHAPE_METHODS = Set.of("dim", "size", "numel", "shape", "dtype", "hasShape");
+    private static final Set<String> SCALAR_CLASSES = Set.of("java.lang.String", "java.lang.Boolean",
+            "java.lang.Byte", "java.lang.Character", "java.lang.Short", "java.lang.Integer", "java.lang.Long",
+            "java.lang.Float", "java.lang.Double");
     private static final Set<String> RESERVED = Set.of("module", "inputs", "needsGrad", "call", "sink", "gradOutput",
             "leaves");
 
@@ -120,7 +126,10 @@ public final class ForwardReader {
     /** The state of reading one method. */
     private final class Session {
         final TypeElement type;
-        final CompilationUnitTree unit;
+        /** The file of the code being read: the module's, or a helper's while its body is inlined. */
+        CompilationUnitTree unit;
+        /** While a helper of another file is inlined, the line of its call, which its steps report. */
+        long callLine = -1;
         /** Tensor variables in scope, by the user's name. */
         Map<String, Value> tensors = new HashMap<>();
         /** Primitive variables in scope: the user's name to the generated one. */
@@ -132,6 +141,12 @@ public final class ForwardReader {
         final Set<ExecutableElement> inlining = new HashSet<>();
         List<Step> steps = new ArrayList<>();
         int temps;
+        /** How many helper calls were read: an op argument that makes one is evaluated once, before the op. */
+        int helperCalls;
+        /** How many reads of a tensor's shape, dtype or nullness were read into hyperparameters. */
+        int tensorReads;
+        /** Op arguments that read a tensor variable, by identity, to the name of their parameter. */
+        final Map<Operand, String> readsTensors = new IdentityHashMap<>();
         int selects;
         int loops;
 
@@ -142,6 +157,9 @@ public final class ForwardReader {
         }
 
         long line(Tree tree) {
+            if (callLine >= 0) {
+                return callLine;
+            }
             if (tree == null) {
                 return 0;
             }
@@ -272,18 +290,23 @@ public final class ForwardReader {
                     TypeMirror t = trees.getElement(TreePath.getPath(unit, v)).asType();
                     if (isTensor(t)) {
                         tensors.put(name, tensor(v.getInitializer(), name));
-                    } else if (t.getKind().isPrimitive()) {
+                    } else if (isScalarType(t)) {
                         String source = scalar(v.getInitializer());
                         String generated = fresh(name);
                         scalars.put(name, generated);
-                        steps.add(new Step.Scalar(t.toString(), generated, source, line(st)));
+                        steps.add(new Step.Scalar(localType(t), generated, source, line(st)));
                     } else {
                         throw new Unsupported(st, "the local '" + name + "' has type " + t
-                                + "; compiled forwards hold tensors and primitive hyperparameters");
+                                + "; compiled forwards hold tensors and hyperparameters (primitives, strings, enums, "
+                                + "arrays of them)");
                     }
                 }
                 case EXPRESSION_STATEMENT -> {
                     ExpressionTree e = ((ExpressionStatementTree) st).getExpression();
+                    if (e instanceof MethodInvocationTree call && isCheck(call)) {
+                        steps.add(new Step.Check(helperCall(call), line(st)));
+                        return;
+                    }
                     if (!(e instanceof AssignmentTree a)) {
                         throw new Unsupported(st, "the statement '" + e + "' is not an assignment (a call for its "
                                 + "side effect, an in-place update)");
@@ -562,7 +585,7 @@ public final class ForwardReader {
                 operands.addAll(arguments(call, m));
                 return op(call, null, method, operands, name);
             }
-            if (isStatic && FUNCTION_OWNERS.contains(owner)) {
+            if (isStatic && (FUNCTION_OWNERS.contains(owner) || owner.equals(TENSOR))) {
                 return op(call, owner, method, arguments(call, m), name);
             }
             if (!isStatic && (m.getAnnotation(Forward.class) != null
@@ -585,7 +608,8 @@ public final class ForwardReader {
             boolean onThis = call.getMethodSelect() instanceof IdentifierTree
                     || call.getMethodSelect() instanceof MemberSelectTree s
                             && s.getExpression() instanceof IdentifierTree t && t.getName().contentEquals("this");
-            if (m.getEnclosingElement().equals(type) && onThis) {
+            if (m.getEnclosingElement().equals(type) && onThis || isStatic && inPackage(m)
+                    && trees.getTree(m) != null) {
                 return inline(call, m);
             }
             if (m.getEnclosingElement().equals(type) || !isStatic && call.getMethodSelect() instanceof IdentifierTree) {
@@ -616,29 +640,46 @@ public final class ForwardReader {
                 ExpressionTree arg = call.getArguments().get(i);
                 if (isTensor(p.asType())) {
                     calleeTensors.put(pname, tensor(arg, null));
-                } else if (p.asType().getKind().isPrimitive()) {
+                } else if (isScalarType(p.asType())) {
                     String source = scalar(arg);
                     String generated = fresh(pname);
-                    steps.add(new Step.Scalar(p.asType().toString(), generated, source, line(arg)));
+                    steps.add(new Step.Scalar(localType(p.asType()), generated, source, line(arg)));
                     calleeScalars.put(pname, generated);
                 } else {
                     throw new Unsupported(arg, "it calls " + m.getSimpleName() + "(...), whose parameter '" + pname
-                            + "' of type " + p.asType() + " is neither a Tensor nor a primitive");
+                            + "' of type " + p.asType() + " is neither a Tensor nor a hyperparameter");
                 }
             }
             Map<String, Value> outerTensors = tensors;
             Map<String, String> outerScalars = scalars;
             Map<String, String> outerLayers = layerVars;
+            CompilationUnitTree outerUnit = unit;
+            long outerCallLine = callLine;
+            CompilationUnitTree calleeUnit = trees.getPath(m).getCompilationUnit();
+            boolean otherFile = calleeUnit != unit;
+            if (otherFile && callLine < 0) {
+                callLine = line(call);
+            }
             tensors = calleeTensors;
             scalars = calleeScalars;
             layerVars = new HashMap<>();
+            unit = calleeUnit;
             Value result;
             try {
                 result = block(callee.getBody());
+            } catch (Unsupported u) {
+                // A construct in another file is reported at the call, which is what the user can see.
+                if (!otherFile) {
+                    throw u;
+                }
+                throw new Unsupported(call, "it calls " + simple(m.getEnclosingElement().toString()) + "."
+                        + m.getSimpleName() + "(...), whose body cannot be compiled: " + u.getMessage());
             } finally {
                 tensors = outerTensors;
                 scalars = outerScalars;
                 layerVars = outerLayers;
+                unit = outerUnit;
+                callLine = outerCallLine;
                 inlining.remove(m);
             }
             if (result == null) {
@@ -686,12 +727,17 @@ public final class ForwardReader {
                     if (isTensor(component)) {
                         throw new Unsupported(call, "it passes tensors as varargs");
                     }
+                    int reads = tensorReads;
                     List<String> parts = new ArrayList<>();
                     for (int j = i; j < args.size(); j++) {
                         parts.add(scalar(args.get(j)));
                     }
-                    out.add(new Operand.ScalarArg("new " + component + "[] {" + String.join(", ", parts) + "}",
-                            component + "[]"));
+                    Operand packed = new Operand.ScalarArg("new " + component + "[] {" + String.join(", ", parts)
+                            + "}", component + "[]");
+                    if (tensorReads != reads) {
+                        readsTensors.put(packed, m.getParameters().get(i).getSimpleName().toString());
+                    }
+                    out.add(packed);
                     return out;
                 }
                 if (a.getKind() == Tree.Kind.NULL_LITERAL) {
@@ -699,7 +745,21 @@ public final class ForwardReader {
                 } else if (isTensor(typeOf(a))) {
                     out.add(new Operand.TensorArg(tensor(a, null)));
                 } else {
-                    out.add(new Operand.ScalarArg(scalar(a), typeName(typeOf(a))));
+                    int calls = helperCalls;
+                    int reads = tensorReads;
+                    String source = scalar(a);
+                    String param = m.getParameters().get(i).getSimpleName().toString();
+                    if (helperCalls != calls) {
+                        // Evaluated once, here, even where the backward saves the argument too.
+                        String local = fresh(param);
+                        steps.add(new Step.Scalar(localType(typeOf(a)), local, source, line(a)));
+                        source = local;
+                    }
+                    Operand scalar = new Operand.ScalarArg(source, typeName(typeOf(a)));
+                    if (helperCalls == calls && tensorReads != reads) {
+                        readsTensors.put(scalar, param);
+                    }
+                    out.add(scalar);
                 }
             }
             return out;
@@ -711,13 +771,36 @@ public final class ForwardReader {
                 pattern[i] = operands.get(i) instanceof Operand.ScalarArg a ? a.type() : "Tensor";
             }
             OpSpec spec = table.find(method, pattern);
+            if (spec == null) {
+                // An op outside the table runs in a lambda, which may capture only final locals; a tensor
+                // variable may be reassigned (a loop's or a branch's), so what is read from it is read first.
+                List<Operand> bound = new ArrayList<>();
+                for (Operand o : operands) {
+                    String param = readsTensors.remove(o);
+                    if (param != null && o instanceof Operand.ScalarArg a) {
+                        String local = fresh(param);
+                        steps.add(new Step.Scalar(a.type(), local, a.source(), line(call)));
+                        o = new Operand.ScalarArg(local, a.type());
+                    }
+                    bound.add(o);
+                }
+                operands = bound;
+            }
             Value out = new Value(fresh(name), Value.Kind.LOCAL);
             steps.add(new Step.Op(out, spec == null ? null : spec.id(), owner, method, operands, line(call)));
             return out;
         }
 
         TypeMirror typeOf(ExpressionTree e) {
-            return trees.getTypeMirror(TreePath.getPath(unit, e));
+            TreePath path = TreePath.getPath(unit, e);
+            TypeMirror t = trees.getTypeMirror(path);
+            if (t == null) {
+                // javac attributes a class on the first getElement inside it; a helper class of another file
+                // may not have been yet.
+                trees.getElement(path);
+                t = trees.getTypeMirror(path);
+            }
+            return t;
         }
 
         /** A non-tensor expression as Java source, with fields read through {@code module}. */
@@ -761,6 +844,12 @@ public final class ForwardReader {
                     return scalar(a.getExpression()) + "[" + scalar(a.getIndex()) + "]";
                 }
                 default -> {
+                    if (e instanceof BinaryTree b && isNullCheck(b)) {
+                        boolean leftNull = b.getLeftOperand().getKind() == Tree.Kind.NULL_LITERAL;
+                        ExpressionTree t = leftNull ? b.getRightOperand() : b.getLeftOperand();
+                        tensorReads++;
+                        return ref(tensor(t, null)) + " " + operator(b.getKind(), e) + " null";
+                    }
                     if (e instanceof BinaryTree b) {
                         return scalar(b.getLeftOperand()) + " " + operator(b.getKind(), e) + " "
                                 + scalar(b.getRightOperand());
@@ -812,7 +901,16 @@ public final class ForwardReader {
             }
             if (el.getKind() == ElementKind.FIELD || el.getKind() == ElementKind.ENUM_CONSTANT) {
                 if (el.getModifiers().contains(Modifier.STATIC)) {
-                    return ((TypeElement) el.getEnclosingElement()).getQualifiedName() + "." + el.getSimpleName();
+                    if (!el.getModifiers().contains(Modifier.PRIVATE)) {
+                        return ((TypeElement) el.getEnclosingElement()).getQualifiedName() + "." + el.getSimpleName();
+                    }
+                    // The generated class cannot name a private constant, but it can repeat its value.
+                    Object value = el instanceof VariableElement v ? v.getConstantValue() : null;
+                    if (value == null) {
+                        throw new Unsupported(e, "it reads the private static field '" + el.getSimpleName()
+                                + "', which the generated class cannot read; make it package-private");
+                    }
+                    return constant(value);
                 }
                 if (e instanceof MemberSelectTree s && !(s.getExpression() instanceof IdentifierTree t
                         && t.getName().contentEquals("this"))) {
@@ -832,6 +930,10 @@ public final class ForwardReader {
             }
             String owner = ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString();
             String method = m.getSimpleName().toString();
+            if (!owner.equals(TENSOR) && (isModuleMethod(call, m) && !isIsTraining(m)
+                    || m.getModifiers().contains(Modifier.STATIC) && inPackage(m))) {
+                return helperCall(call);
+            }
             List<String> args = new ArrayList<>();
             for (ExpressionTree a : call.getArguments()) {
                 args.add(scalar(a));
@@ -844,6 +946,7 @@ public final class ForwardReader {
                 }
                 ExpressionTree receiver = ((MemberSelectTree) call.getMethodSelect()).getExpression();
                 Value v = tensor(receiver, null);
+                tensorReads++;
                 return ref(v) + "." + method + "(" + list + ")";
             }
             if (owner.equals("dev.kiln.nn.Module") && method.equals("isTraining")
@@ -866,6 +969,68 @@ public final class ForwardReader {
             }
             throw new Unsupported(call, "it calls " + simple(owner) + "." + method + "(...) in a hyperparameter, "
                     + "which Kiln does not know how to compile");
+        }
+
+        /**
+         * A call of a method of the module ({@code checkInput(x)}, {@code momentumFactor()}) or of a
+         * static helper of the module's package, run as is in the forward, where the body runs it; its
+         * tensor arguments are the forward's values.
+         */
+        String helperCall(MethodInvocationTree call) {
+            ExecutableElement m = (ExecutableElement) trees.getElement(TreePath.getPath(unit, call));
+            if (m.getModifiers().contains(Modifier.PRIVATE)) {
+                throw new Unsupported(call, "it calls the private method " + m.getSimpleName() + "(...), which the "
+                        + "generated class cannot call; make it package-private");
+            }
+            List<String> args = new ArrayList<>();
+            for (ExpressionTree a : call.getArguments()) {
+                if (isTensor(typeOf(a))) {
+                    tensorReads++;
+                    args.add(ref(tensor(a, null)));
+                } else {
+                    args.add(scalar(a));
+                }
+            }
+            String receiver = m.getModifiers().contains(Modifier.STATIC)
+                    ? ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString() : "module";
+            helperCalls++;
+            return receiver + "." + m.getSimpleName() + "(" + String.join(", ", args) + ")";
+        }
+
+        /** A call of an instance method of the module itself ({@code check(x)} or {@code this.check(x)}). */
+        boolean isModuleMethod(MethodInvocationTree call, ExecutableElement m) {
+            boolean onThis = call.getMethodSelect() instanceof IdentifierTree
+                    || call.getMethodSelect() instanceof MemberSelectTree s
+                            && s.getExpression() instanceof IdentifierTree t && t.getName().contentEquals("this");
+            return onThis && !m.getModifiers().contains(Modifier.STATIC)
+                    && (m.getModifiers().contains(Modifier.PUBLIC) || inPackage(m));
+        }
+
+        /** A statement that calls a void method of the module or of a helper class, for its checks. */
+        boolean isCheck(MethodInvocationTree call) {
+            Element el = trees.getElement(TreePath.getPath(unit, call));
+            return el instanceof ExecutableElement m && m.getReturnType().getKind() == TypeKind.VOID
+                    && (isModuleMethod(call, m) || m.getModifiers().contains(Modifier.STATIC) && inPackage(m));
+        }
+
+        boolean isIsTraining(ExecutableElement m) {
+            return m.getSimpleName().contentEquals("isTraining")
+                    && ((TypeElement) m.getEnclosingElement()).getQualifiedName().contentEquals("dev.kiln.nn.Module");
+        }
+
+        /** Whether {@code m} is declared in the module's package, where the generated class lives. */
+        boolean inPackage(ExecutableElement m) {
+            return packageOf(m).equals(packageOf(type));
+        }
+
+        boolean isNullCheck(BinaryTree b) {
+            if (b.getKind() != Tree.Kind.EQUAL_TO && b.getKind() != Tree.Kind.NOT_EQUAL_TO) {
+                return false;
+            }
+            ExpressionTree other = b.getLeftOperand().getKind() == Tree.Kind.NULL_LITERAL ? b.getRightOperand()
+                    : b.getRightOperand().getKind() == Tree.Kind.NULL_LITERAL ? b.getLeftOperand() : null;
+            return other != null && (other instanceof IdentifierTree || other instanceof MemberSelectTree)
+                    && isTensor(typeOf(other));
         }
 
         String ref(Value v) {
@@ -902,8 +1067,77 @@ public final class ForwardReader {
         return qualified.substring(qualified.lastIndexOf('.') + 1);
     }
 
+    /** A compile-time constant as a Java literal. */
+    static String constant(Object value) {
+        if (value instanceof String text) {
+            return quote(text, '"');
+        }
+        if (value instanceof Character c) {
+            return quote(String.valueOf(c), '\'');
+        }
+        if (value instanceof Double d) {
+            return d.isNaN() ? "Double.NaN" : d.isInfinite() ? (d > 0 ? "Double.POSITIVE_INFINITY"
+                    : "Double.NEGATIVE_INFINITY") : d.toString();
+        }
+        if (value instanceof Float f) {
+            return f.isNaN() ? "Float.NaN" : f.isInfinite() ? (f > 0 ? "Float.POSITIVE_INFINITY"
+                    : "Float.NEGATIVE_INFINITY") : f + "f";
+        }
+        if (value instanceof Long) {
+            return value + "L";
+        }
+        if (value instanceof Short || value instanceof Byte) {
+            return "(" + (value instanceof Short ? "short" : "byte") + ") " + value;
+        }
+        return value.toString();
+    }
+
+    private static String quote(String text, char quote) {
+        StringBuilder out = new StringBuilder().append(quote);
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c == quote) {
+                        out.append('\\').append(c);
+                    } else if (c < 0x20 || c > 0x7e) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append(quote).toString();
+    }
+
+    /** The type of a generated local as a person would write it: {@code String}, not {@code java.lang.String}. */
+    private static String localType(TypeMirror t) {
+        String name = t.toString();
+        return name.startsWith("java.lang.") && name.indexOf('.', "java.lang.".length()) < 0
+                ? name.substring("java.lang.".length()) : name;
+    }
+
     private static String typeName(TypeMirror t) {
         return t.toString();
+    }
+
+    /** A hyperparameter type: a primitive, a boxed primitive or String, an enum, or an array of those. */
+    static boolean isScalarType(TypeMirror t) {
+        if (t.getKind().isPrimitive()) {
+            return true;
+        }
+        if (t.getKind() == TypeKind.ARRAY) {
+            return isScalarType(((ArrayType) t).getComponentType());
+        }
+        if (t.getKind() != TypeKind.DECLARED) {
+            return false;
+        }
+        TypeElement e = (TypeElement) ((DeclaredType) t).asElement();
+        return e.getKind() == ElementKind.ENUM || SCALAR_CLASSES.contains(e.getQualifiedName().toString());
     }
 
     static boolean isTensor(TypeMirror t) {

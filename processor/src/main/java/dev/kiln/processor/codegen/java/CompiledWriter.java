@@ -195,6 +195,8 @@ public final class CompiledWriter {
                 code.beginControlFlow("if ($L)", guard.condition());
                 code.addStatement("throw $L", guard.exception());
                 code.endControlFlow();
+            } else if (step instanceof Step.Check check) {
+                code.addStatement("$L", check.source());
             }
         }
 

@@ -83,6 +83,14 @@ public sealed interface Step {
     record Guard(String condition, String exception, long line) implements Step {}
 
     /**
+     * A call of a void method of the module or of a helper of its package, for its checks
+     * ({@code checkInput(x);}): the forward calls it as the body would; the backward has nothing to do.
+     *
+     * @param source the Java expression of the call, with the module's members read through {@code module}
+     */
+    record Check(String source, long line) implements Step {}
+
+    /**
      * A {@code for} loop whose trip count does not depend on tensor values (over a {@code @Layer}
      * list or array, or an indexed loop with a hyperparameter bound): unrolled at run time, each
      * iteration keeps its own frame and the backward replays the iterations in reverse.
