@@ -38,7 +38,10 @@ public class SequenceClassifier extends Module {
 
     @Layer RNNBase rnn;
     @Layer Linear head;
-    private final int features;
+    // Package-private, not private: the generated SequenceClassifier_Compiled reads them.
+    final int features;
+    final int hidden;
+    final boolean bidirectional;
 
     /**
      * @param features the size of one time step (28 for MNIST rows)
@@ -46,24 +49,36 @@ public class SequenceClassifier extends Module {
      */
     public SequenceClassifier(Cell cell, int features, int hidden, int classes, Generator generator) {
         this.features = features;
+        this.hidden = hidden;
+        this.bidirectional = cell == Cell.BILSTM;
         rnn = switch (cell) {
             case LSTM -> new LSTM(features, hidden, 1, true, true, 0, false, generator, DType.FLOAT32);
             case BILSTM -> new LSTM(features, hidden, 1, true, true, 0, true, generator, DType.FLOAT32);
             case RNN -> new RNN(features, hidden, 1, "tanh", true, true, 0, false, generator, DType.FLOAT32);
             case GRU -> new GRU(features, hidden, 1, true, true, 0, false, generator, DType.FLOAT32);
         };
-        int directions = cell == Cell.BILSTM ? 2 : 1;
-        head = new Linear(directions * hidden, classes, true, generator, DType.FLOAT32);
+        head = new Linear((bidirectional ? 2 : 1) * hidden, classes, true, generator, DType.FLOAT32);
     }
 
     /** {@code [N, T, features]} (or images / flat rows of T·features) to {@code [N, classes]}. */
     @Forward
     public Tensor forward(Tensor x) {
-        return head.forward(finalState(sequence(x)));
+        Tensor steps = sequence(x);
+        // The batch-first output [N, T, D·hidden] holds the final states: the forward direction's
+        // after the last step, and the reverse direction's after the first.
+        Tensor out = rnn.apply(steps);
+        int last = out.size(1) - 1;
+        Tensor state = out.select(1, last);
+        if (bidirectional) {
+            Tensor forwardLast = state.slice(1, 0, hidden);
+            Tensor reverseFirst = out.select(1, 0).slice(1, hidden, 2 * hidden);
+            state = Ops.concat(List.of(forwardLast, reverseFirst), 1);
+        }
+        return head.forward(state);
     }
 
     /** The input as batch-first steps, {@code [N, T, features]}. */
-    private Tensor sequence(Tensor x) {
+    Tensor sequence(Tensor x) {
         if (x.dim() == 3 && x.size(2) == features) {
             return x;
         }
@@ -73,19 +88,5 @@ public class SequenceClassifier extends Module {
                     + " cannot be read as [N, T, " + features + "] (rows of " + features + " features)");
         }
         return x.reshape(x.size(0), perExample / features, features);
-    }
-
-    /** h_n of the recurrent layer as {@code [N, D·hidden]}, directions concatenated forward first. */
-    private Tensor finalState(Tensor steps) {
-        Tensor hN;
-        if (rnn instanceof LSTM lstm) {
-            hN = lstm.forwardWithState(steps, null, null).hN();
-        } else if (rnn instanceof GRU gru) {
-            hN = gru.forwardWithState(steps, null).hN();
-        } else {
-            hN = ((RNN) rnn).forwardWithState(steps, null).hN();
-        }
-        // h_n is [layers·D, N, hidden]; with one layer its rows are the forward and (bidirectional) reverse states.
-        return hN.size(0) == 1 ? hN.select(0, 0) : Ops.concat(List.of(hN.select(0, 0), hN.select(0, 1)), 1);
     }
 }

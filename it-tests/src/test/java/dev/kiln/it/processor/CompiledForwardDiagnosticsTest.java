@@ -295,6 +295,22 @@ class CompiledForwardDiagnosticsTest {
     }
 
     @Test
+    void aListOfTensorsPassedToAnOpCompiles() {
+        JavaFileObject halves = module("Halves",
+                "public class Halves extends Module {",
+                "    @Layer Linear fc;",
+                "    @Forward(compile = CompileMode.REQUIRED) public Tensor forward(Tensor x) {",
+                "        Tensor h = fc.forward(x);",
+                "        return concat(java.util.List.of(h.slice(1, 0, 2), x, h), 1);",
+                "    }",
+                "}");
+        Compilation c = javac().withProcessors(new KilnProcessor()).compile(halves);
+        assertThat(c).succeeded();
+        assertThat(c).generatedSourceFile("test.Halves_Compiled").contentsAsUtf8String()
+                .contains("java.util.List.of(");
+    }
+
+    @Test
     void privateConstantsAreRepeatedAndOtherPrivateStaticFieldsGetANoteOnTheirLine() {
         JavaFileObject constants = module("Constants",
                 "public class Constants extends Module {",

@@ -742,6 +742,12 @@ public final class ForwardReader {
                 }
                 if (a.getKind() == Tree.Kind.NULL_LITERAL) {
                     out.add(new Operand.ScalarArg("null", m.getParameters().get(i).asType().toString()));
+                } else if (isTensorListOf(a)) {
+                    List<Value> values = new ArrayList<>();
+                    for (ExpressionTree element : ((MethodInvocationTree) a).getArguments()) {
+                        values.add(tensor(element, null));
+                    }
+                    out.add(new Operand.TensorList(values));
                 } else if (isTensor(typeOf(a))) {
                     out.add(new Operand.TensorArg(tensor(a, null)));
                 } else {
@@ -765,10 +771,30 @@ public final class ForwardReader {
             return out;
         }
 
+        /** Whether {@code e} is {@code List.of(t1, ..., tn)} of tensors: an op's list of tensor inputs. */
+        boolean isTensorListOf(ExpressionTree e) {
+            if (!(e instanceof MethodInvocationTree list) || list.getArguments().isEmpty()) {
+                return false;
+            }
+            Element el = trees.getElement(TreePath.getPath(unit, list));
+            if (!(el instanceof ExecutableElement m) || !m.getSimpleName().contentEquals("of") || m.isVarArgs()
+                    || !((TypeElement) m.getEnclosingElement()).getQualifiedName().contentEquals("java.util.List")) {
+                return false;
+            }
+            for (ExpressionTree element : list.getArguments()) {
+                if (!isTensor(typeOf(element))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         Value op(MethodInvocationTree call, String owner, String method, List<Operand> operands, String name) {
             String[] pattern = new String[operands.size()];
             for (int i = 0; i < pattern.length; i++) {
-                pattern[i] = operands.get(i) instanceof Operand.ScalarArg a ? a.type() : "Tensor";
+                Operand o = operands.get(i);
+                pattern[i] = o instanceof Operand.ScalarArg a ? a.type()
+                        : o instanceof Operand.TensorList ? "List<Tensor>" : "Tensor";
             }
             OpSpec spec = table.find(method, pattern);
             if (spec == null) {

@@ -545,8 +545,12 @@ public final class CompiledWriter {
         List<Value> tensorOperands(Step.Op op) {
             List<Value> values = new ArrayList<>();
             for (Operand o : op.operands()) {
-                if (o instanceof Operand.TensorArg t && !values.contains(t.value())) {
-                    values.add(t.value());
+                List<Value> read = o instanceof Operand.TensorArg t ? List.of(t.value())
+                        : o instanceof Operand.TensorList l ? l.values() : List.of();
+                for (Value v : read) {
+                    if (!values.contains(v)) {
+                        values.add(v);
+                    }
                 }
             }
             return values;
@@ -615,7 +619,13 @@ public final class CompiledWriter {
         String render(Step.Op op, java.util.function.Function<Value, String> tensorRef) {
             List<String> args = new ArrayList<>();
             for (Operand o : op.operands()) {
-                args.add(o instanceof Operand.TensorArg t ? tensorRef.apply(t.value()) : ((Operand.ScalarArg) o).source());
+                if (o instanceof Operand.TensorArg t) {
+                    args.add(tensorRef.apply(t.value()));
+                } else if (o instanceof Operand.TensorList l) {
+                    args.add("java.util.List.of(" + String.join(", ", l.values().stream().map(tensorRef).toList()) + ")");
+                } else {
+                    args.add(((Operand.ScalarArg) o).source());
+                }
             }
             if (op.owner() == null) {
                 return args.get(0) + "." + op.method() + "(" + String.join(", ", args.subList(1, args.size())) + ")";
