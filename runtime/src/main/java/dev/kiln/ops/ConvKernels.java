@@ -4,6 +4,8 @@ import dev.kiln.backend.cpu.Parallel;
 import dev.kiln.backend.cpu.gemm.Gemm;
 import dev.kiln.tensor.DType;
 import dev.kiln.tensor.Tensor;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The CPU loops of 2-d convolution: each sample's input is unfolded (im2col) into a
@@ -18,6 +20,7 @@ final class ConvKernels {
     private ConvKernels() {}
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     /** {@code out = conv2d(x, w) + b} for the whole batch. */
     static void forward(ConvGeometry g, Tensor x, Tensor w, Tensor b, Tensor out) {
@@ -252,9 +255,7 @@ final class ConvKernels {
 
     private static void foldRow(float[] cols, int from, float[] x, int to, int stride, int length) {
         if (stride == 1) {
-            for (int t = 0; t < length; t++) {
-                x[to + t] += cols[from + t];
-            }
+            addInto(cols, from, x, to, length);
         } else {
             for (int t = 0; t < length; t++) {
                 x[to + t * stride] += cols[from + t];
@@ -311,11 +312,7 @@ final class ConvKernels {
                     // cols is this thread's scratch: zeroing the wrapped entries makes the add below exact.
                     zeroWrappedColumns(cols, src, g.h(), g.w(), shiftW);
                     if (cols instanceof float[] cf) {
-                        float[] xf = (float[]) x;
-                        int to = plane + off;
-                        for (int p = p0; p < p1; p++) {
-                            xf[to + p] += cf[src + p];
-                        }
+                        addInto(cf, src + p0, (float[]) x, plane + off + p0, p1 - p0);
                     } else {
                         double[] cd = (double[]) cols;
                         double[] xd = (double[]) x;
@@ -329,6 +326,21 @@ final class ConvKernels {
         }
     }
 
+    /**
+     * {@code dst[dstPos + t] += src[srcPos + t]} for t below length, on the Vector API: it is the hot loop of
+     * the input gradient, and it ran at half this speed as a plain loop (measured on W3's 14x14 maps).
+     */
+    private static void addInto(float[] src, int srcPos, float[] dst, int dstPos, int length) {
+        int t = 0;
+        for (int end = F.loopBound(length); t < end; t += F.length()) {
+            FloatVector.fromArray(F, dst, dstPos + t).add(FloatVector.fromArray(F, src, srcPos + t))
+                    .intoArray(dst, dstPos + t);
+        }
+        for (; t < length; t++) {
+            dst[dstPos + t] += src[srcPos + t];
+        }
+    }
+
     /** Zeros the columns of each of the h rows (width w) at {@code base} that a horizontal shift moves past an edge. */
     private static void zeroWrappedColumns(Object cols, int base, int h, int w, int shiftW) {
         if (shiftW == 0) {
@@ -336,8 +348,13 @@ final class ConvKernels {
         }
         int from = shiftW < 0 ? 0 : Math.max(0, w - shiftW);
         int count = shiftW < 0 ? Math.min(w, -shiftW) : w - from;
-        // Usually one entry per row (3x3 kernels): plain stores, not a fill call per row.
-        if (cols instanceof float[] f) {
+        // Usually one entry per row (3x3 kernels): one strided loop of plain stores then, which ran the
+        // unfolding a quarter faster than a short inner loop per row; never a fill call per row.
+        if (cols instanceof float[] f && count == 1) {
+            for (int t = base + from, end = base + h * w; t < end; t += w) {
+                f[t] = 0f;
+            }
+        } else if (cols instanceof float[] f) {
             for (int r = 0; r < h; r++) {
                 for (int t = base + r * w + from, end = t + count; t < end; t++) {
                     f[t] = 0f;

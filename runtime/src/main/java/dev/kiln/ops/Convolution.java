@@ -7,6 +7,9 @@ import dev.kiln.backend.cpu.Parallel;
 import dev.kiln.tensor.ShapeException;
 import dev.kiln.tensor.Shapes;
 import dev.kiln.tensor.Tensor;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * 2-d convolution (PyTorch's {@code conv2d}: cross-correlation with stride, padding, dilation and
@@ -17,6 +20,8 @@ import dev.kiln.tensor.Tensor;
  * again ({@code createGraph}) needs no further formulas.
  */
 final class Convolution {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
     private Convolution() {}
 
     static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
@@ -123,32 +128,24 @@ final class Convolution {
         return out;
     }
 
-    // Eight partial sums keep the additions independent, so the loop is bound by loads, not their latency.
+    /**
+     * Two vector accumulators keep the additions independent, so the loop is bound by loads, not their
+     * latency; C2 does not vectorize a float sum by itself (it may not reorder the additions).
+     */
     private static double sum(float[] a, int from, int length) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        float s4 = 0;
-        float s5 = 0;
-        float s6 = 0;
-        float s7 = 0;
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = FloatVector.zero(F);
         int i = from;
-        int end = from + length;
-        for (; i + 7 < end; i += 8) {
-            s0 += a[i];
-            s1 += a[i + 1];
-            s2 += a[i + 2];
-            s3 += a[i + 3];
-            s4 += a[i + 4];
-            s5 += a[i + 5];
-            s6 += a[i + 6];
-            s7 += a[i + 7];
+        int step = 2 * F.length();
+        for (int end = from + length - step; i <= end; i += step) {
+            s0 = s0.add(FloatVector.fromArray(F, a, i));
+            s1 = s1.add(FloatVector.fromArray(F, a, i + F.length()));
         }
-        for (; i < end; i++) {
-            s0 += a[i];
+        double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (int end = from + length; i < end; i++) {
+            s += a[i];
         }
-        return ((double) s0 + s1) + ((double) s2 + s3) + ((double) s4 + s5) + ((double) s6 + s7);
+        return s;
     }
 
     private static double sum(double[] a, int from, int length) {
