@@ -26,7 +26,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "W4 matrix sizes (default: ${DEFAULT-VALUE})")
     int[] sizes;
 
-    @Option(names = "--shapes", description = "W4: also time the matrix shapes of W1's layers")
+    @Option(names = "--shapes", description = "W4: also time the matrix products of W1, W2 and W3 as their ops call GEMM")
     boolean shapes;
 
     @Option(names = "--epochs", description = "W1-W3: epochs, the first a warm-up (default: 6 for W1, 4 for W2 and W3)")

@@ -3,13 +3,16 @@ package dev.kiln.examples.bench;
 import dev.kiln.backend.cpu.Parallel;
 import dev.kiln.backend.cpu.gemm.Gemm;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
  * Workload W4: float32 matrix multiply throughput of the CPU backend, for square sizes and for the
- * layer shapes of the W1 MLP (784-200-100-70-30-10, batch 128), forward and backward.
+ * products of the training workloads W1, W2 and W3 (forward and backward), with the transposes
+ * their ops pass.
  *
  * <p>Each figure is the median over rounds of 2*m*n*k flops per call divided by the wall time of the
  * calls in that round, after a warm-up long enough for the JIT to compile the kernels. The kernel
@@ -33,6 +36,18 @@ public final class SgemmBenchmark {
   /** The W1 batch size. */
   private static final int W1_BATCH = 128;
 
+  /** The W2 layer widths, input first. */
+  private static final int[] W2_WIDTHS = {784, 1024, 1024, 10};
+
+  /** The W2 batch size. */
+  private static final int W2_BATCH = 256;
+
+  /** The widths of W3's dense head (after the convolutions), input first. */
+  private static final int[] W3_DENSE_WIDTHS = {1568, 128, 64, 10};
+
+  /** The W3 batch size. */
+  private static final int W3_BATCH = 128;
+
   private SgemmBenchmark() {}
 
   /** Prints one RESULT line per square size n: GFLOP/s of C = A * B with n x n operands. */
@@ -54,46 +69,71 @@ public final class SgemmBenchmark {
   }
 
   /**
-   * Prints one RESULT line per W1 layer product: the forward X*W (m=128, k=in, n=out, NN), the weight
-   * gradient X^T*dY (m=in, k=128, n=out, TN) and the input gradient dY*W^T (m=128, k=out, n=in, NT).
+   * Prints one RESULT line per matrix product of the training workloads, with the shapes and
+   * transposes their ops pass to GEMM: for each dense layer of W1 (784-200-100-70-30-10, batch 128),
+   * W2 (784-1024-1024-10, batch 256) and W3's dense head (1568-128-64-10, batch 128), the forward
+   * {@code x W^T} (NT: m=batch, k=in, n=out), the weight gradient {@code g^T x} (TN: m=out, k=batch,
+   * n=in) and, past the first layer, the input gradient {@code g W} (NN: m=batch, k=out, n=in); then
+   * W3's per-image convolution products, timed on one thread because ConvKernels calls them from
+   * inside its own loop over the batch.
    */
   public static void runLayerShapes(PrintStream out, int threads, int rounds) {
     int saved = Parallel.threads();
-    Parallel.setThreads(threads);
     try {
       boolean first = true;
-      for (int layer = 0; layer + 1 < W1_WIDTHS.length; layer++) {
-        int in = W1_WIDTHS[layer];
-        int outWidth = W1_WIDTHS[layer + 1];
-        int[][] products = {
-            {W1_BATCH, in, outWidth, 0, 0},  // forward: X (128 x in) * W (in x out)
-            {in, W1_BATCH, outWidth, 1, 0},  // weight gradient: X^T * dY
-            {W1_BATCH, outWidth, in, 0, 1},  // input gradient: dY * W^T
-        };
-        for (int[] p : products) {
-          int m = p[0];
-          int k = p[1];
-          int n = p[2];
-          boolean transA = p[3] == 1;
-          boolean transB = p[4] == 1;
-          Result r = measure(m, n, k, transA, transB, rounds,
-              first ? WARMUP_NANOS : SHAPE_WARMUP_NANOS);
-          first = false;
-          out.println(String.format(Locale.ROOT,
-              "RESULT framework=kiln workload=W4-shapes m=%d k=%d n=%d trans=%s threads=%d"
-                  + " gflops=%.2f us_per_call=%.2f kernel=%s",
-              m, k, n, (transA ? "T" : "N") + (transB ? "T" : "N"), threads, r.gflops,
-              r.microsPerCall, Gemm.kernelName()));
-        }
+      for (Shape shape : shapes()) {
+        int t = shape.singleThread ? 1 : threads;
+        Parallel.setThreads(t);
+        Result r = measure(shape.m, shape.n, shape.k, shape.transA, shape.transB, rounds,
+            first ? WARMUP_NANOS : SHAPE_WARMUP_NANOS);
+        first = false;
+        out.println(String.format(Locale.ROOT,
+            "RESULT framework=kiln workload=W4-shapes product=%s m=%d k=%d n=%d trans=%s threads=%d"
+                + " gflops=%.2f us_per_call=%.2f kernel=%s",
+            shape.label, shape.m, shape.k, shape.n,
+            (shape.transA ? "T" : "N") + (shape.transB ? "T" : "N"), t, r.gflops,
+            r.microsPerCall, Gemm.kernelName()));
       }
     } finally {
       Parallel.setThreads(saved);
     }
   }
 
+  /** The products of W1, W2 and W3, in the order of a training step's layers. */
+  private static List<Shape> shapes() {
+    List<Shape> shapes = new ArrayList<>();
+    addDense(shapes, "W1", W1_WIDTHS, W1_BATCH);
+    addDense(shapes, "W2", W2_WIDTHS, W2_BATCH);
+    addDense(shapes, "W3", W3_DENSE_WIDTHS, W3_BATCH);
+    // conv2 (16 -> 32 channels, 3x3, on 14 x 14): weights [32, 144], unfolded input [144, 196].
+    shapes.add(new Shape("W3.conv2.fwd", 32, 144, 196, false, false, true));
+    shapes.add(new Shape("W3.conv2.gradX", 144, 32, 196, true, false, true));
+    shapes.add(new Shape("W3.conv2.gradW", 144, 196, 32, false, true, true));
+    // conv1 (1 -> 16 channels, 3x3, on 28 x 28): weights [16, 9], unfolded input [9, 784].
+    shapes.add(new Shape("W3.conv1.fwd", 16, 9, 784, false, false, true));
+    shapes.add(new Shape("W3.conv1.gradW", 9, 784, 16, false, true, true));
+    // conv2's weight gradient over the whole batch in one product, gOut [32, 128*196] x cols^T.
+    shapes.add(new Shape("W3.conv2.gradW.batch", 32, W3_BATCH * 196, 144, false, true, false));
+    return shapes;
+  }
+
+  private static void addDense(List<Shape> shapes, String workload, int[] widths, int batch) {
+    for (int layer = 0; layer + 1 < widths.length; layer++) {
+      int in = widths[layer];
+      int out = widths[layer + 1];
+      String name = workload + ".fc" + (layer + 1);
+      shapes.add(new Shape(name + ".fwd", batch, in, out, false, true, false));
+      shapes.add(new Shape(name + ".gradW", out, batch, in, true, false, false));
+      if (layer > 0) {
+        // The first layer's input is data, which needs no gradient.
+        shapes.add(new Shape(name + ".gradX", batch, out, in, false, false, false));
+      }
+    }
+  }
+
   /**
    * Runs the benchmark from the command line: {@code [threads] [rounds] [sizes...]}, defaulting to
-   * all processors, 3 rounds and sizes 256 512 1024 2048, then the W1 layer shapes.
+   * all processors, 3 rounds and sizes 256 512 1024 2048, then the products of W1, W2 and W3.
    */
   public static void main(String[] args) {
     int threads = args.length > 0 ? Integer.parseInt(args[0]) : Parallel.threads();
@@ -104,6 +144,10 @@ public final class SgemmBenchmark {
     run(System.out, threads, sizes, rounds);
     runLayerShapes(System.out, threads, rounds);
   }
+
+  /** One product as an op calls GEMM: C (m x n) = op(A) (m x k) * op(B) (k x n). */
+  private record Shape(String label, int m, int k, int n, boolean transA, boolean transB,
+      boolean singleThread) {}
 
   /** Median GFLOP/s and time per call of one product shape. */
   private static Result measure(int m, int n, int k, boolean transA, boolean transB, int rounds,

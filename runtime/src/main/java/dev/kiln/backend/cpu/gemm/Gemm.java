@@ -64,8 +64,11 @@ public final class Gemm {
       scale(m, n, beta, c, cOffset, ldc);
       return;
     }
-    if (vector) {
-      // The JVM resolves VectorSgemmKernel (and with it jdk.incubator.vector) only when this runs.
+    if (vector && DotSgemm.suits(transA, transB, m, n, k)) {
+      // The JVM resolves DotSgemm and VectorSgemmKernel (and with them jdk.incubator.vector) only
+      // when these lines run.
+      DotSgemm.multiply(m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+    } else if (vector) {
       SgemmDriver.multiply(VectorSgemmKernel.INSTANCE, transA, transB, m, n, k, alpha,
           a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     } else {

@@ -1,5 +1,7 @@
 package dev.kiln.backend.cpu.gemm;
 
+import java.util.Arrays;
+
 /**
  * Copies blocks of op(A) and op(B) into the contiguous layouts the micro-kernels stream through.
  *
@@ -12,9 +14,12 @@ final class Packing {
   private Packing() {}
 
   /**
-   * Packs rows [i0, i0+mc) and depth [p0, p0+kc) of op(A) into micro-panels of {@code mr} rows:
-   * panel q starts at {@code dst[q*mr*kc]} and holds element (r, p) at {@code p*mr + r}. Rows past the
-   * end of A are zero so the kernel can always compute a full panel.
+   * Packs rows [i0, i0+mc) and depth [p0, p0+kc) of op(A) into micro-panels of {@code mr} rows, panel
+   * q starting at {@code dst[q*mr*kc]} and holding element (r, p) at {@code r*kc + p}: the rows one
+   * after another, which is also how the kernel reads a row-major A in place. From a row-major A that
+   * is one System.arraycopy per row; from a transposed A each depth step's mr adjacent values go to mr
+   * sequential output streams. Rows past the end of A are zero so the kernel can always compute a full
+   * panel.
    */
   static void packA(boolean transA, float[] a, int aOffset, int lda, int i0, int mc, int p0, int kc,
       int mr, float[] dst) {
@@ -23,52 +28,37 @@ final class Packing {
       int rows = Math.min(mr, mc - q * mr);
       int base = q * mr * kc;
       int row0 = i0 + q * mr;
-      if (rows == 4 && mr == 4) {
-        packPanel4(transA, a, aOffset, lda, row0, p0, kc, dst, base);
-        continue;
-      }
-      for (int r = 0; r < rows; r++) {
-        for (int p = 0; p < kc; p++) {
-          dst[base + p * mr + r] = transA
-              ? a[aOffset + (p0 + p) * lda + row0 + r] : a[aOffset + (row0 + r) * lda + p0 + p];
+      if (!transA) {
+        for (int r = 0; r < rows; r++) {
+          System.arraycopy(a, aOffset + (row0 + r) * lda + p0, dst, base + r * kc, kc);
+        }
+      } else if (rows == 4) {
+        transposed4(a, aOffset + p0 * lda + row0, lda, kc, dst, base);
+      } else {
+        for (int r = 0; r < rows; r++) {
+          int src = aOffset + p0 * lda + row0 + r;
+          int d = base + r * kc;
+          for (int p = 0; p < kc; p++) {
+            dst[d + p] = a[src + p * lda];
+          }
         }
       }
-      if (rows < mr) {
-        zeroRows(dst, base, kc, mr, rows);
-      }
+      Arrays.fill(dst, base + rows * kc, base + mr * kc, 0f);
     }
   }
 
-  /** One full 4-row micro-panel: the hot case, with the panel width spelled out for C2. */
-  private static void packPanel4(boolean transA, float[] a, int aOffset, int lda, int row0, int p0,
-      int kc, float[] dst, int base) {
-    if (transA) {
-      // op(A)(i, p) = a[p*lda + i]: the 4 values of one depth step are adjacent. The source index
-      // advances by lda per step, an induction variable, so C2 hoists the bounds checks.
-      int src = aOffset + p0 * lda + row0;
-      for (int d = base, end = base + 4 * kc; d < end; d += 4, src += lda) {
-        dst[d] = a[src];
-        dst[d + 1] = a[src + 1];
-        dst[d + 2] = a[src + 2];
-        dst[d + 3] = a[src + 3];
-      }
-    } else {
-      // Row after row: each read is sequential and the panel (8 KiB) takes the strided writes in L1;
-      // measured faster than reading the four rows in step.
-      for (int r = 0; r < 4; r++) {
-        int src = aOffset + (row0 + r) * lda + p0;
-        for (int p = 0; p < kc; p++) {
-          dst[base + 4 * p + r] = a[src + p];
-        }
-      }
-    }
-  }
-
-  private static void zeroRows(float[] dst, int base, int kc, int mr, int rows) {
-    for (int p = 0; p < kc; p++) {
-      for (int r = rows; r < mr; r++) {
-        dst[base + p * mr + r] = 0f;
-      }
+  /** Four rows of a transposed A: dst[base + r*kc + p] = a[src + p*lda + r]. */
+  private static void transposed4(float[] a, int src, int lda, int kc, float[] dst, int base) {
+    // The 4 values of one depth step are adjacent in the source; the source index advances by lda
+    // per step, an induction variable, so C2 hoists the bounds checks.
+    int d1 = base + kc;
+    int d2 = d1 + kc;
+    int d3 = d2 + kc;
+    for (int p = 0; p < kc; p++, src += lda) {
+      dst[base + p] = a[src];
+      dst[d1 + p] = a[src + 1];
+      dst[d2 + p] = a[src + 2];
+      dst[d3 + p] = a[src + 3];
     }
   }
 

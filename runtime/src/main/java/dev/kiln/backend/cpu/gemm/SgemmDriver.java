@@ -11,6 +11,11 @@ import dev.kiln.backend.cpu.Parallel;
  * and sweeps the strips of B (kc x nr, streamed from L2) past each micro-panel of A. Splitting the
  * rows means no packed A block is ever packed twice; when C has too few rows to share, the threads
  * share the strips of B instead.
+ *
+ * <p>Narrow products, common in training, skip the copies that would not pay for themselves: when C
+ * has only a few rows, a row-major B is read in place instead of packed, and when it has only a few
+ * columns (up to four strips), so does a row-major A, since each would be reused too little to repay
+ * the copy.
  */
 final class SgemmDriver {
 
@@ -23,6 +28,21 @@ final class SgemmDriver {
    */
   static final long PARALLEL_MIN_FLOPS = 1_000_000L;
 
+  /**
+   * Up to this many rows of C, a row-major B is read in place rather than packed: each strip of B then
+   * serves at most eight micro-panels, too few to repay copying it (W2's last weight gradient, m = 10,
+   * ran 1.36x faster, W3's conv2 forward, m = 32, 1.13x).
+   */
+  static final int DIRECT_B_MAX_ROWS = 32;
+
+  /**
+   * Up to this many strips of B, a row-major A is read in place rather than packed: each micro-panel
+   * of A then meets at most four strips, and packing it cost more than it saved (W3's conv2 weight
+   * gradient, 144 x 32 x 196, spent 40% of its time packing A and ran 1.34x faster without; W1's
+   * first layer, four strips, 1.1x). The kernel's broadcasts of A read four rows in step either way.
+   */
+  static final int DIRECT_A_MAX_STRIPS = 4;
+
   /** A per-item cost so large that Parallel always splits the items over every thread. */
   private static final long SPLIT_ALWAYS = Long.MAX_VALUE;
 
@@ -33,25 +53,44 @@ final class SgemmDriver {
       float alpha, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
       float beta, float[] c, int cOffset, int ldc) {
     boolean parallel = Parallel.threads() > 1 && 2L * m * n * k >= PARALLEL_MIN_FLOPS;
+    boolean directB = !transB && m <= DIRECT_B_MAX_ROWS;
+    boolean directA = !transA && (n + kernel.nr() - 1) / kernel.nr() <= DIRECT_A_MAX_STRIPS;
     int kcStep = balancedStep(k, kernel.kc(), 1);
     int ncStep = balancedStep(n, kernel.nc(), kernel.nr());
     PackBuffers callerBuffers = PackBuffers.local();
     for (int jc = 0; jc < n; jc += ncStep) {
       int nc = Math.min(ncStep, n - jc);
       Strips strips = new Strips(nc, kernel.nr(), kernel.widthAlign());
+      // Only the last strip can be ragged; read in place, the others need no packed copy.
+      int packFrom = directB ? strips.count() - 1 : 0;
+      if (directB && strips.width(packFrom) == nc - strips.start(packFrom)) {
+        packFrom = strips.count();
+      }
       for (int pc = 0; pc < k; pc += kcStep) {
         int kc = Math.min(kcStep, k - pc);
         float[] packedB = callerBuffers.packedB(strips.totalWidth() * kc);
+        BSource source = directB
+            ? new BSource(b, bOffset + pc * ldb + jc, ldb, packFrom, packedB)
+            : new BSource(null, 0, 0, 0, packedB);
         Block block = new Block(kernel, transA, a, aOffset, lda, m, jc, nc, strips, pc, kc,
-            alpha, pc == 0 ? beta : 1f, c, cOffset, ldc, packedB);
+            alpha, pc == 0 ? beta : 1f, c, cOffset, ldc, directA, source);
         int col0 = jc;
         int depth0 = pc;
-        split(parallel && strips.count() > 1, strips.count(), (s0, s1) -> Packing.packB(transB,
-            b, bOffset, ldb, depth0, kc, col0, nc, strips, s0, s1, packedB));
+        int first = packFrom;
+        int packed = strips.count() - packFrom;
+        split(parallel && packed > 1, packed, (s0, s1) -> Packing.packB(transB,
+            b, bOffset, ldb, depth0, kc, col0, nc, strips, first + s0, first + s1, packedB));
         block.computeShared(parallel);
       }
     }
   }
+
+  /**
+   * Where the strips of B come from: strips before {@code packFrom} straight from a row-major B
+   * ({@code array}, strip s at {@code offset + start(s)} with row stride {@code ld}), the rest from
+   * the packed panel.
+   */
+  private record BSource(float[] array, int offset, int ld, int packFrom, float[] packed) {}
 
   /**
    * The block size for cutting {@code extent} into the fewest blocks of at most {@code max}, made as
@@ -90,11 +129,12 @@ final class SgemmDriver {
     private final float[] c;
     private final int cOffset;
     private final int ldc;
-    private final float[] packedB;
+    private final boolean directA;
+    private final BSource source;
 
     Block(SgemmKernel kernel, boolean transA, float[] a, int aOffset, int lda, int m, int jc, int nc,
         Strips strips, int pc, int kc, float alpha, float beta, float[] c, int cOffset, int ldc,
-        float[] packedB) {
+        boolean directA, BSource source) {
       this.kernel = kernel;
       this.transA = transA;
       this.a = a;
@@ -111,7 +151,8 @@ final class SgemmDriver {
       this.c = c;
       this.cOffset = cOffset;
       this.ldc = ldc;
-      this.packedB = packedB;
+      this.directA = directA;
+      this.source = source;
     }
 
     /** Computes the block, sharing rows (or, for short C, strips) among the threads. */
@@ -129,24 +170,37 @@ final class SgemmDriver {
       }
     }
 
-    /** Rows [row0, row1) of C against strips [s0, s1) of the packed B panel. */
+    /** Rows [row0, row1) of C against strips [s0, s1) of the B panel. */
     private void compute(int row0, int row1, int s0, int s1) {
       int mr = kernel.mr();
       int mcStep = balancedStep(row1 - row0, kernel.mc(), mr);
       PackBuffers buffers = PackBuffers.local();
       for (int ic = row0; ic < row1; ic += mcStep) {
         int mc = Math.min(mcStep, row1 - ic);
-        float[] packedA = buffers.packedA(((mc + mr - 1) / mr) * mr * kc);
-        Packing.packA(transA, a, aOffset, lda, ic, mc, pc, kc, mr, packedA);
+        // Read in place, full micro-panels need no copy; a ragged last one is packed (zero-padded).
+        int fullRows = directA ? mc / mr * mr : 0;
+        float[] packedA = buffers.packedA(((mc - fullRows + mr - 1) / mr) * mr * kc);
+        if (fullRows < mc) {
+          Packing.packA(transA, a, aOffset, lda, ic + fullRows, mc - fullRows, pc, kc, mr, packedA);
+        }
         for (int s = s0; s < s1; s++) {
           int first = strips.start(s);
           int width = strips.width(s);
           int cols = Math.min(width, nc - first);
-          int bBase = first * kc;
+          boolean inPlace = s < source.packFrom();
+          float[] bArray = inPlace ? source.array() : source.packed();
+          int bBase = inPlace ? source.offset() + first : first * kc;
+          int bStride = inPlace ? source.ld() : width;
           int cCol = cOffset + jc + first;
+          float[] tile = buffers.tile(mr * width);
           for (int ir = 0; ir < mc; ir += mr) {
-            float[] tile = buffers.tile(mr * width);
-            kernel.multiply(kc, packedA, ir * kc, packedB, bBase, width, tile);
+            if (ir < fullRows) {
+              kernel.multiply(kc, a, aOffset + (ic + ir) * lda + pc, lda, bArray, bBase, bStride,
+                  width, tile);
+            } else {
+              kernel.multiply(kc, packedA, (ir - fullRows) * kc, kc, bArray, bBase, bStride, width,
+                  tile);
+            }
             kernel.store(tile, width, Math.min(mr, mc - ir), cols, alpha, beta, c,
                 cCol + (ic + ir) * ldc, ldc);
           }

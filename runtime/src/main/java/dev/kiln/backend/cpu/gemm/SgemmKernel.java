@@ -3,9 +3,11 @@ package dev.kiln.backend.cpu.gemm;
 /**
  * A register-blocked float micro-kernel together with the cache-blocking sizes that suit it.
  *
- * <p>The kernel multiplies one packed micro-panel of A ({@link #mr()} rows, interleaved: element
- * (r, p) at {@code ap[aOff + p*mr + r]}) by one packed strip of B ({@code width} columns, row after
- * row: element (p, j) at {@code bp[bOff + p*width + j]}) into a small tile buffer.
+ * <p>The kernel multiplies one micro-panel of A ({@link #mr()} rows: element (r, p) at
+ * {@code ap[aOff + r*aRowStride + p]}) by one strip of B ({@code width} columns, row after row:
+ * element (p, j) at {@code bp[bOff + p*bStride + j]}) into a small tile buffer. A packed micro-panel
+ * has {@code aRowStride == kc} and a packed strip {@code bStride == width}; operands read in place
+ * from row-major arrays have {@code aRowStride == lda} and {@code bStride == ldb}.
  *
  * <p>Returning the raw tile rather than updating C in place keeps alpha, beta and the address of C out
  * of the kernel's loop: every vector register then goes to accumulators and operands (JDK 17's C2
@@ -36,7 +38,8 @@ interface SgemmKernel {
    * Computes the raw product tile {@code tile[r*width + j] = sum_p Ap[r, p] * Bp[p, j]} for the full
    * mr x width tile; the driver applies alpha and beta when it writes the tile into C.
    */
-  void multiply(int kc, float[] ap, int aOff, float[] bp, int bOff, int width, float[] tile);
+  void multiply(int kc, float[] ap, int aOff, int aRowStride, float[] bp, int bOff, int bStride,
+      int width, float[] tile);
 
   /**
    * Writes {@code C[r, j] = alpha * tile[r*width + j] + beta * C[r, j]} for r < rows, j < cols into

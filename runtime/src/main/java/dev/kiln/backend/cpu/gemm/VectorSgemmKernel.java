@@ -13,6 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The loop only accumulates; the tile goes to a small buffer and {@link #store} applies alpha and
  * beta, which keeps C's address and the scalars out of the loop's registers.
  *
+ * <p>A's rows and B's rows are read through strides, so the same loop serves packed operands and
+ * operands read in place (see {@link SgemmDriver}).
+ *
  * <p>Blocking: KC = 512 keeps a packed micro-panel of A (4 x 512 floats, 8 KiB) in L1 and a strip of
  * B (512 x 64 floats, 128 KiB) in L2; MC = 192 makes the packed A block 384 KiB, which fits L2 next to
  * the strip; NC = 2048 makes the packed panel of B 4 MiB, well inside L3 while being reused for every
@@ -89,25 +92,27 @@ final class VectorSgemmKernel implements SgemmKernel {
   }
 
   @Override
-  public void multiply(int kc, float[] ap, int aOff, float[] bp, int bOff, int width, float[] tile) {
+  public void multiply(int kc, float[] ap, int aOff, int aRowStride, float[] bp, int bOff,
+      int bStride, int width, float[] tile) {
     switch (width / V) {
       case 4:
-        tile4x4(kc, ap, aOff, bp, bOff, tile);
+        tile4x4(kc, ap, aOff, aRowStride, bp, bOff, bStride, tile);
         break;
       case 3:
-        tile4x3(kc, ap, aOff, bp, bOff, tile);
+        tile4x3(kc, ap, aOff, aRowStride, bp, bOff, bStride, tile);
         break;
       case 2:
-        tile4x2(kc, ap, aOff, bp, bOff, tile);
+        tile4x2(kc, ap, aOff, aRowStride, bp, bOff, bStride, tile);
         break;
       default:
-        tile4x1(kc, ap, aOff, bp, bOff, tile);
+        tile4x1(kc, ap, aOff, aRowStride, bp, bOff, bStride, tile);
         break;
     }
   }
 
   /** The 4 x 4V tile. */
-  private static void tile4x4(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] t) {
+  private static void tile4x4(int kc, float[] ap, int aOff, int rs, float[] bp, int bOff,
+      int bs, float[] t) {
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c01 = FloatVector.zero(S);
     FloatVector c02 = FloatVector.zero(S);
@@ -125,8 +130,10 @@ final class VectorSgemmKernel implements SgemmKernel {
     FloatVector c32 = FloatVector.zero(S);
     FloatVector c33 = FloatVector.zero(S);
     int b = bOff;
-    int aEnd = aOff + kc * MR;
-    for (int a = aOff; a < aEnd; a += MR, b += 4 * V) {
+    int aEnd = aOff + kc;
+    int rs2 = 2 * rs;
+    int rs3 = 3 * rs;
+    for (int a = aOff; a < aEnd; a++, b += bs) {
       FloatVector b0 = FloatVector.fromArray(S, bp, b);
       FloatVector b1 = FloatVector.fromArray(S, bp, b + V);
       FloatVector b2 = FloatVector.fromArray(S, bp, b + 2 * V);
@@ -136,17 +143,17 @@ final class VectorSgemmKernel implements SgemmKernel {
       c01 = a0.fma(b1, c01);
       c02 = a0.fma(b2, c02);
       c03 = a0.fma(b3, c03);
-      FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
+      FloatVector a1 = FloatVector.broadcast(S, ap[a + rs]);
       c10 = a1.fma(b0, c10);
       c11 = a1.fma(b1, c11);
       c12 = a1.fma(b2, c12);
       c13 = a1.fma(b3, c13);
-      FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
+      FloatVector a2 = FloatVector.broadcast(S, ap[a + rs2]);
       c20 = a2.fma(b0, c20);
       c21 = a2.fma(b1, c21);
       c22 = a2.fma(b2, c22);
       c23 = a2.fma(b3, c23);
-      FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
+      FloatVector a3 = FloatVector.broadcast(S, ap[a + rs3]);
       c30 = a3.fma(b0, c30);
       c31 = a3.fma(b1, c31);
       c32 = a3.fma(b2, c32);
@@ -171,7 +178,8 @@ final class VectorSgemmKernel implements SgemmKernel {
   }
 
   /** The 4 x 3V tile. */
-  private static void tile4x3(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] t) {
+  private static void tile4x3(int kc, float[] ap, int aOff, int rs, float[] bp, int bOff,
+      int bs, float[] t) {
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c01 = FloatVector.zero(S);
     FloatVector c02 = FloatVector.zero(S);
@@ -185,8 +193,10 @@ final class VectorSgemmKernel implements SgemmKernel {
     FloatVector c31 = FloatVector.zero(S);
     FloatVector c32 = FloatVector.zero(S);
     int b = bOff;
-    int aEnd = aOff + kc * MR;
-    for (int a = aOff; a < aEnd; a += MR, b += 3 * V) {
+    int aEnd = aOff + kc;
+    int rs2 = 2 * rs;
+    int rs3 = 3 * rs;
+    for (int a = aOff; a < aEnd; a++, b += bs) {
       FloatVector b0 = FloatVector.fromArray(S, bp, b);
       FloatVector b1 = FloatVector.fromArray(S, bp, b + V);
       FloatVector b2 = FloatVector.fromArray(S, bp, b + 2 * V);
@@ -194,15 +204,15 @@ final class VectorSgemmKernel implements SgemmKernel {
       c00 = a0.fma(b0, c00);
       c01 = a0.fma(b1, c01);
       c02 = a0.fma(b2, c02);
-      FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
+      FloatVector a1 = FloatVector.broadcast(S, ap[a + rs]);
       c10 = a1.fma(b0, c10);
       c11 = a1.fma(b1, c11);
       c12 = a1.fma(b2, c12);
-      FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
+      FloatVector a2 = FloatVector.broadcast(S, ap[a + rs2]);
       c20 = a2.fma(b0, c20);
       c21 = a2.fma(b1, c21);
       c22 = a2.fma(b2, c22);
-      FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
+      FloatVector a3 = FloatVector.broadcast(S, ap[a + rs3]);
       c30 = a3.fma(b0, c30);
       c31 = a3.fma(b1, c31);
       c32 = a3.fma(b2, c32);
@@ -222,7 +232,8 @@ final class VectorSgemmKernel implements SgemmKernel {
   }
 
   /** The 4 x 2V tile. */
-  private static void tile4x2(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] t) {
+  private static void tile4x2(int kc, float[] ap, int aOff, int rs, float[] bp, int bOff,
+      int bs, float[] t) {
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S);
@@ -232,20 +243,22 @@ final class VectorSgemmKernel implements SgemmKernel {
     FloatVector c30 = FloatVector.zero(S);
     FloatVector c31 = FloatVector.zero(S);
     int b = bOff;
-    int aEnd = aOff + kc * MR;
-    for (int a = aOff; a < aEnd; a += MR, b += 2 * V) {
+    int aEnd = aOff + kc;
+    int rs2 = 2 * rs;
+    int rs3 = 3 * rs;
+    for (int a = aOff; a < aEnd; a++, b += bs) {
       FloatVector b0 = FloatVector.fromArray(S, bp, b);
       FloatVector b1 = FloatVector.fromArray(S, bp, b + V);
       FloatVector a0 = FloatVector.broadcast(S, ap[a]);
       c00 = a0.fma(b0, c00);
       c01 = a0.fma(b1, c01);
-      FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
+      FloatVector a1 = FloatVector.broadcast(S, ap[a + rs]);
       c10 = a1.fma(b0, c10);
       c11 = a1.fma(b1, c11);
-      FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
+      FloatVector a2 = FloatVector.broadcast(S, ap[a + rs2]);
       c20 = a2.fma(b0, c20);
       c21 = a2.fma(b1, c21);
-      FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
+      FloatVector a3 = FloatVector.broadcast(S, ap[a + rs3]);
       c30 = a3.fma(b0, c30);
       c31 = a3.fma(b1, c31);
     }
@@ -260,22 +273,25 @@ final class VectorSgemmKernel implements SgemmKernel {
   }
 
   /** The 4 x 1V tile. */
-  private static void tile4x1(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] t) {
+  private static void tile4x1(int kc, float[] ap, int aOff, int rs, float[] bp, int bOff,
+      int bs, float[] t) {
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S);
     FloatVector c30 = FloatVector.zero(S);
     int b = bOff;
-    int aEnd = aOff + kc * MR;
-    for (int a = aOff; a < aEnd; a += MR, b += 1 * V) {
+    int aEnd = aOff + kc;
+    int rs2 = 2 * rs;
+    int rs3 = 3 * rs;
+    for (int a = aOff; a < aEnd; a++, b += bs) {
       FloatVector b0 = FloatVector.fromArray(S, bp, b);
       FloatVector a0 = FloatVector.broadcast(S, ap[a]);
       c00 = a0.fma(b0, c00);
-      FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
+      FloatVector a1 = FloatVector.broadcast(S, ap[a + rs]);
       c10 = a1.fma(b0, c10);
-      FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
+      FloatVector a2 = FloatVector.broadcast(S, ap[a + rs2]);
       c20 = a2.fma(b0, c20);
-      FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
+      FloatVector a3 = FloatVector.broadcast(S, ap[a + rs3]);
       c30 = a3.fma(b0, c30);
     }
     c00.intoArray(t, 0);

@@ -37,6 +37,13 @@ class GemmTest {
       {193, 65, 513},   // vector MC = 192, KC = 512
       {9, 513, 11},     // plain NC = 512
       {6, 2049, 5},     // vector NC = 2048
+      // Paths that skip packing (all four transposes still run through each shape):
+      {9, 16, 784},     // NT: dot-product kernel (conv1's weight gradient); NN: A read in place
+      {37, 10, 261},    // NT: dot kernel with narrow C, ragged rows and a k tail
+      {5, 9, 4100},     // NT: dot kernel over two slices of k
+      {10, 37, 300},    // NN, TN: B read in place (few rows of C), ragged last strip packed
+      {13, 2100, 20},   // B read in place across two NC panels
+      {66, 100, 40},    // NN, NT: A read in place (two strips), ragged last micro-panel packed
   };
 
   private int savedThreads;
@@ -90,6 +97,53 @@ class GemmTest {
     }
     // Short and wide: too few rows to share, so the threads share columns instead.
     checkSgemm(vector, random, 4, 1100, 2000, false, false, 1f, 0f, 0, 0, true);
+    // B read in place with the strips shared; A read in place with the rows shared.
+    checkSgemm(vector, random, 10, 1024, 300, true, false, 1f, 0.5f, 1, 3, false);
+    checkSgemm(vector, random, 300, 100, 200, false, false, -1f, 0f, 2, 1, true);
+    // The dot-product kernel sharing row blocks, then (C too short) column blocks.
+    checkSgemm(vector, random, 32, 144, 600, false, true, 1f, 0f, 0, 2, true);
+    checkSgemm(vector, random, 8, 12, 6000, false, true, 0.5f, 1f, 1, 0, false);
+  }
+
+  @ParameterizedTest(name = "vector={0}")
+  @MethodSource("kernels")
+  void operandsReadInPlaceStayInsideExactlySizedArrays(boolean vector) {
+    SplittableRandom random = new SplittableRandom(7);
+    // {m, n, k, transA, transB}: B in place with full and ragged last strips, A in place with a
+    // ragged last micro-panel, and the dot-product kernel with a k tail; every array ends at its last
+    // element, so any read past an operand would throw.
+    int[][] cases = {{8, 64, 50, 0, 0}, {30, 200, 17, 1, 0}, {70, 48, 33, 0, 0}, {6, 20, 300, 0, 1}};
+    for (int[] t : cases) {
+      int m = t[0];
+      int n = t[1];
+      int k = t[2];
+      boolean transA = t[3] == 1;
+      boolean transB = t[4] == 1;
+      float[] a = randomFloats(random, m * k);
+      float[] b = randomFloats(random, k * n);
+      float[] c = new float[m * n];
+      Gemm.sgemm(vector, transA, transB, m, n, k, 1f, a, 0, transA ? m : k, b, 0, transB ? k : n,
+          0f, c, 0, n);
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          double sum = 0;
+          double magnitude = 0;
+          for (int p = 0; p < k; p++) {
+            double x = transA ? a[p * m + i] : a[i * k + p];
+            double y = transB ? b[j * k + p] : b[p * n + j];
+            sum += x * y;
+            magnitude += Math.abs(x * y);
+          }
+          assertEquals(sum, c[i * n + j], (k + 4) * 1.2e-7 * magnitude + 1e-6,
+              "m=" + m + " n=" + n + " k=" + k + " C[" + i + "," + j + "]");
+        }
+      }
+    }
+  }
+
+  static Stream<Arguments> kernels() {
+    return Gemm.vectorApiPresent() ? Stream.of(Arguments.of(false), Arguments.of(true))
+        : Stream.of(Arguments.of(false));
   }
 
   static Stream<Arguments> threadCases() {
