@@ -1,5 +1,6 @@
 package dev.kiln.optim;
 
+import dev.kiln.backend.cpu.Parallel;
 import dev.kiln.tensor.DType;
 import dev.kiln.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
@@ -25,6 +26,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class AdamUpdate {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Work per element in {@link Parallel}'s units: a dozen vector operations, a square root and a division. */
+    private static final long COST_PER_ELEMENT = 4;
 
     private AdamUpdate() {}
 
@@ -44,11 +47,16 @@ final class AdamUpdate {
         }
         int n = p.numel();
         if (p.dtype() == DType.FLOAT32) {
-            updateFloat(p.storage().floats(), p.offset(), g.storage().floats(), g.offset(),
-                    s.expAvg.storage().floats(), s.expAvgSq.storage().floats(),
-                    o.amsgrad() ? s.maxExpAvgSq.storage().floats() : null, n,
-                    (float) sign, (float) coupledWd, (float) decay, (float) beta1, (float) beta2,
-                    (float) stepSize, (float) invBc2Sqrt, (float) o.eps());
+            float[] pf = p.storage().floats();
+            float[] gf = g.storage().floats();
+            float[] m = s.expAvg.storage().floats();
+            float[] v = s.expAvgSq.storage().floats();
+            float[] vmax = o.amsgrad() ? s.maxExpAvgSq.storage().floats() : null;
+            // Every element is independent, so the halves of a large weight are updated on two cores
+            // with the same result, bit for bit, as one pass.
+            Parallel.forRange(n, COST_PER_ELEMENT, (start, end) -> updateFloat(pf, p.offset(), gf, g.offset(), m, v,
+                    vmax, start, end, (float) sign, (float) coupledWd, (float) decay, (float) beta1, (float) beta2,
+                    (float) stepSize, (float) invBc2Sqrt, (float) o.eps()));
         } else {
             updateDouble(p.storage().doubles(), p.offset(), g.storage().doubles(), g.offset(),
                     s.expAvg.storage().doubles(), s.expAvgSq.storage().doubles(),
@@ -57,12 +65,14 @@ final class AdamUpdate {
         }
     }
 
-    private static void updateFloat(float[] p, int po, float[] g, int go, float[] m, float[] v, float[] vmax, int n,
-            float sign, float wd, float decay, float beta1, float beta2, float stepSize, float invBc2Sqrt, float eps) {
+    /** Elements [start, end) of one parameter (its moments start at index 0, the parameter at po, the gradient at go). */
+    private static void updateFloat(float[] p, int po, float[] g, int go, float[] m, float[] v, float[] vmax,
+            int start, int end, float sign, float wd, float decay, float beta1, float beta2, float stepSize,
+            float invBc2Sqrt, float eps) {
         float omb1 = 1 - beta1;
         float omb2 = 1 - beta2;
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+        int i = start;
+        for (int bound = start + S.loopBound(end - start); i < bound; i += S.length()) {
             FloatVector pv = FloatVector.fromArray(S, p, po + i);
             FloatVector gv = FloatVector.fromArray(S, g, go + i).mul(sign).add(pv.mul(wd));
             FloatVector mv = FloatVector.fromArray(S, m, i).mul(beta1).add(gv.mul(omb1));
@@ -76,7 +86,7 @@ final class AdamUpdate {
             FloatVector denom = vv.lanewise(VectorOperators.SQRT).mul(invBc2Sqrt).add(eps);
             pv.mul(decay).sub(mv.mul(stepSize).div(denom)).intoArray(p, po + i);
         }
-        for (; i < n; i++) {
+        for (; i < end; i++) {
             float pi = p[po + i];
             float gi = sign * g[go + i] + wd * pi;
             float mi = beta1 * m[i] + omb1 * gi;

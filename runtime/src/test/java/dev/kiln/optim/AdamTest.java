@@ -88,4 +88,27 @@ class AdamTest {
         e = assertThrows(IllegalArgumentException.class, () -> Adam.options().weightDecay(Double.NaN));
         assertEquals("Adam: weight_decay must be a finite number >= 0, got NaN", e.getMessage());
     }
+
+    @Test
+    void aLargeParameterUpdatedOnTwoThreadsEqualsOneThreadBitForBit() {
+        // 100,003 elements: over the worker pool's grain, so the update is split, with a ragged end.
+        float[][] results = new float[2][];
+        int before = dev.kiln.backend.cpu.Parallel.threads();
+        try {
+            for (int threads = 1; threads <= 2; threads++) {
+                dev.kiln.backend.cpu.Parallel.setThreads(threads);
+                dev.kiln.tensor.Generator g = new dev.kiln.tensor.Generator(11);
+                Tensor p = Tensor.randn(g, 100_003).requiresGrad(true);
+                Adam opt = new Adam(List.of(p), Adam.options().lr(0.01).weightDecay(0.01).amsgrad(true));
+                for (int step = 0; step < 3; step++) {
+                    p.setGrad(Tensor.randn(g, 100_003));
+                    opt.step();
+                }
+                results[threads - 1] = p.toFloatArray();
+            }
+        } finally {
+            dev.kiln.backend.cpu.Parallel.setThreads(before);
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[1]);
+    }
 }
