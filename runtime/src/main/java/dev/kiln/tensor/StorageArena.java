@@ -16,7 +16,8 @@ import java.util.List;
  * kept with {@code retainGraph}) fails with the in-place-modification error instead of silently
  * reading another run's numbers. A run that allocates differently from the previous one (another batch
  * size, an {@code if} that went the other way) is still correct: a position whose size or dtype
- * changed gets a new storage, which later runs reuse.
+ * changed gets a new storage, which later runs reuse. Each position keeps the storages of its two most
+ * recent sizes, so that an epoch's smaller last batch, alternating with full ones, settles too.
  *
  * <p>An arena belongs to one thread at a time and is not thread-safe; kernels that the worker pool runs
  * on other threads allocate normally.
@@ -24,7 +25,8 @@ import java.util.List;
 public final class StorageArena {
     private static final ThreadLocal<StorageArena> ACTIVE = new ThreadLocal<>();
 
-    private final List<Storage> slots = new ArrayList<>();
+    /** Per position in a run, the storages of its two most recent sizes, the latest first. */
+    private final List<Storage[]> slots = new ArrayList<>();
     private int cursor;
     private long reused;
     private long created;
@@ -62,7 +64,11 @@ public final class StorageArena {
 
     /** How many storages the arena holds, and so keeps alive between runs. */
     public int size() {
-        return slots.size();
+        int n = 0;
+        for (Storage[] kept : slots) {
+            n += kept[1] == null ? 1 : 2;
+        }
+        return n;
     }
 
     /** The arena active on the calling thread, or null. */
@@ -76,20 +82,23 @@ public final class StorageArena {
      */
     Storage take(DType dtype, int length, boolean zeroFill) {
         int position = cursor++;
-        if (position < slots.size()) {
-            Storage previous = slots.get(position);
-            if (previous.dtype() == dtype && previous.length() == length) {
+        if (position == slots.size()) {
+            slots.add(new Storage[2]);
+        }
+        Storage[] kept = slots.get(position);
+        for (int i = 0; i < 2; i++) {
+            Storage previous = kept[i];
+            if (previous != null && previous.dtype() == dtype && previous.length() == length) {
+                kept[i] = kept[0];
+                kept[0] = previous;
                 previous.recycle(zeroFill);
                 reused++;
                 return previous;
             }
         }
         Storage fresh = Storage.allocateNew(dtype, length);
-        if (position < slots.size()) {
-            slots.set(position, fresh);
-        } else {
-            slots.add(fresh);
-        }
+        kept[1] = kept[0];
+        kept[0] = fresh;
         created++;
         return fresh;
     }

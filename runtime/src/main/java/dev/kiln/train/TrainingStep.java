@@ -26,7 +26,10 @@ import java.util.Objects;
  * optimizer. Every tensor the step allocates comes from a {@link StorageArena} that recycles the
  * previous step's storages, so once warm a step allocates no tensor memory. The price is PyTorch's
  * CUDA-graph rule: {@link #output()} and the parameters' {@code grad} are valid until the next
- * {@link #forward}; copy them to keep them longer.
+ * {@link #forward}; copy them (after the step) to keep them longer. The same holds for a tensor that a
+ * module keeps in a field during its forward (a recurrent state carried between batches, a statistic for
+ * logging): it must be written in place ({@code copyFrom}) into a tensor the module allocated outside the
+ * step, as BatchNorm's running statistics are, since a copy made during the forward is recycled too.
  *
  * <pre>{@code
  * TrainingStep step = TrainingStep.of(model, F::crossEntropy, adam);
@@ -46,8 +49,10 @@ public final class TrainingStep {
     private final Module model;
     private final LossFunction loss;
     private final Optimizer optimizer;
+    private final List<Tensor> parameters;
+    private final boolean[] requiresGrad;
     private final List<Tensor> trainable = new ArrayList<>();
-    private final GradSink sink;
+    private GradSink sink;
     private final StorageArena arena = new StorageArena();
 
     private Frame frame;
@@ -61,12 +66,34 @@ public final class TrainingStep {
         this.model = Objects.requireNonNull(model, "model");
         this.loss = Objects.requireNonNull(loss, "loss");
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
-        for (Tensor p : model.parameters()) {
-            if (p.requiresGrad()) {
-                trainable.add(p);
+        parameters = model.parameters();
+        requiresGrad = new boolean[parameters.size()];
+        collectTrainable();
+    }
+
+    /**
+     * The parameters that require a gradient now, and a sink for them. The generated backward computes a
+     * parameter's gradient when the sink wants it, and its forward saves what that needs when the parameter
+     * requires one; the two must agree, so a parameter frozen or unfrozen between steps rebuilds the sink.
+     */
+    private void collectTrainable() {
+        trainable.clear();
+        for (int i = 0; i < parameters.size(); i++) {
+            requiresGrad[i] = parameters.get(i).requiresGrad();
+            if (requiresGrad[i]) {
+                trainable.add(parameters.get(i));
             }
         }
         sink = new GradSink(trainable);
+    }
+
+    private boolean trainableChanged() {
+        for (int i = 0; i < parameters.size(); i++) {
+            if (parameters.get(i).requiresGrad() != requiresGrad[i]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A step that trains {@code model}'s parameters with {@code optimizer} to lower {@code loss}. */
@@ -129,6 +156,9 @@ public final class TrainingStep {
 
     @SuppressWarnings("unchecked")
     private void forwardCompiled(Tensor input, Tensor target) {
+        if (trainableChanged()) {
+            collectTrainable();
+        }
         arena.startRun();
         try (StorageArena.Scope ignored = arena.activate()) {
             CompiledModule<Module> compiled = (CompiledModule<Module>) model.compiledForward();

@@ -73,7 +73,22 @@ class StorageArenaTest {
             Tensor extra = Tensor.zeros(DType.INT64, 3);
             assertEquals(3, extra.numel(), "a run longer than the last one grows the arena");
         }
-        assertEquals(2, arena.size());
+        assertEquals(3, arena.size(), "position 0 keeps both of its sizes, position 1 its one");
+    }
+
+    @Test
+    void anEpochsSmallerLastBatchAlternatingWithFullOnesSettles() {
+        StorageArena arena = new StorageArena();
+        int[] batches = {128, 128, 32, 128, 128, 32, 128, 32};
+        for (int rows : batches) {
+            arena.startRun();
+            try (StorageArena.Scope ignored = arena.activate()) {
+                Tensor.empty(DType.FLOAT32, rows, 10);
+                Tensor.zeros(rows);
+            }
+        }
+        assertEquals(4, arena.createdCount(), "each position made one storage per batch size, once");
+        assertEquals(2L * batches.length - 4, arena.reusedCount());
     }
 
     @Test

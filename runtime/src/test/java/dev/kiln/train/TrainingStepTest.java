@@ -135,7 +135,7 @@ class TrainingStepTest {
         long compiledBytes = fewestBytesPerStep(oneStep);
         long steps = (step.arena().reusedCount() - reusedWhenWarm);
         assertEquals(createdWhenWarm, step.arena().createdCount(), "a warm step allocated new tensor storage");
-        assertTrue(steps > 0, "every op's output should come from the arena");
+        assertTrue(steps > 0, "the arena should serve the step's tensors");
 
         // The same step on the eager tape, for scale: every tensor of every step is new memory.
         boolean was = Compiled.isEnabled();
@@ -189,24 +189,56 @@ class TrainingStepTest {
     @Test
     void gradientsAndOutputStayReadableUntilTheNextStep() {
         SmallMlp model = new SmallMlp(new Generator(4));
+        SmallMlp twin = new SmallMlp(new Generator(4));
         TrainingStep step = TrainingStep.of(model, F::crossEntropy, adam(model));
         Tensor[] xy = batch(new Generator(5));
-        step.forward(xy[0], xy[1]);
-        Tensor expected;
+
+        // The eager reference: the twin's output and gradients before any update.
         boolean was = Compiled.isEnabled();
         Compiled.setEnabled(false);
-        try (var ignored = dev.kiln.autograd.GradMode.noGrad()) {
-            expected = model.apply(xy[0]);
+        Tensor expected;
+        try {
+            expected = twin.apply(xy[0]);
+            F.crossEntropy(expected, xy[1]).backward();
         } finally {
             Compiled.setEnabled(was);
         }
-        assertArrayEquals(expected.toFloatArray(), step.output().toFloatArray(), 1e-6f);
+
+        step.forward(xy[0], xy[1]);
         step.backwardAndUpdate();
-        for (Tensor p : model.parameters()) {
-            assertNotNull(p.grad(), "every parameter gets a gradient");
-            assertArrayEquals(p.shape(), p.grad().shape());
+        // The backward and the optimizer ran; the step's output and gradients must still hold their values.
+        assertArrayEquals(expected.toFloatArray(), step.output().toFloatArray(), 1e-6f);
+        List<Tensor> params = model.parameters();
+        List<Tensor> twinParams = twin.parameters();
+        for (int i = 0; i < params.size(); i++) {
+            assertNotNull(params.get(i).grad(), "every parameter gets a gradient");
+            assertArrayEquals(twinParams.get(i).grad().toFloatArray(), params.get(i).grad().toFloatArray(), 1e-6f,
+                    "gradient of parameter " + i);
         }
-        assertEquals(BATCH, step.output().size(0));
+    }
+
+    @Test
+    void aParameterFrozenOrUnfrozenBetweenStepsIsHonoured() {
+        SmallMlp model = new SmallMlp(new Generator(12));
+        TrainingStep step = TrainingStep.of(model, F::crossEntropy, adam(model));
+        Tensor[] xy = batch(new Generator(13));
+        step.forward(xy[0], xy[1]);
+        step.backwardAndUpdate();
+
+        model.fc1.weight().requiresGrad(false);
+        float[] frozen = model.fc1.weight().toFloatArray();
+        float[] bias = model.fc1.bias().toFloatArray();
+        step.forward(xy[0], xy[1]);
+        step.backwardAndUpdate();
+        assertArrayEquals(frozen, model.fc1.weight().toFloatArray(), "a frozen weight does not move");
+        assertNull(model.fc1.weight().grad(), "a frozen weight gets no gradient");
+        assertFalse(java.util.Arrays.equals(bias, model.fc1.bias().toFloatArray()), "the rest still trains");
+
+        model.fc1.weight().requiresGrad(true);
+        step.forward(xy[0], xy[1]);
+        step.backwardAndUpdate();
+        assertNotNull(model.fc1.weight().grad(), "an unfrozen weight gets its gradient again");
+        assertFalse(java.util.Arrays.equals(frozen, model.fc1.weight().toFloatArray()), "and trains again");
     }
 
     @Test

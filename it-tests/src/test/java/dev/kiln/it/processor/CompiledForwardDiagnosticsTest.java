@@ -295,6 +295,23 @@ class CompiledForwardDiagnosticsTest {
     }
 
     @Test
+    void anOpOutsideTheTableReadsALoopCounterBeforeItsLambda() {
+        JavaFileObject slices = module("Slices",
+                "public class Slices extends Module {",
+                "    @Forward(compile = CompileMode.REQUIRED) public Tensor forward(Tensor x) {",
+                "        Tensor h = x;",
+                "        for (int i = 0; i < 2; i++) {",
+                "            h = h.slice(1, i, h.size(1));",
+                "        }",
+                "        return h;",
+                "    }",
+                "}");
+        Compilation c = javac().withProcessors(new KilnProcessor()).compile(slices);
+        // The generated class compiles: the lambda of the eager slice captures a final copy of the counter.
+        assertThat(c).succeeded();
+    }
+
+    @Test
     void aListOfTensorsPassedToAnOpCompiles() {
         JavaFileObject halves = module("Halves",
                 "public class Halves extends Module {",
@@ -315,10 +332,11 @@ class CompiledForwardDiagnosticsTest {
         JavaFileObject constants = module("Constants",
                 "public class Constants extends Module {",
                 "    private static final double SCALE = 2;",
+                "    private static final double NEG = -0.5;",
                 "    private static final String NAME = \"quote\\\" and \\\\\";",
                 "    @Forward(compile = CompileMode.REQUIRED) public Tensor forward(Tensor x) {",
                 "        if (x.dim() == 0) { throw new IllegalArgumentException(NAME); }",
-                "        return x.mul(SCALE);",
+                "        return x.mul(SCALE).add(-NEG);",
                 "    }",
                 "}");
         JavaFileObject shared = module("Shared",
@@ -332,6 +350,9 @@ class CompiledForwardDiagnosticsTest {
         assertThat(c).succeeded();
         assertThat(c).generatedSourceFile("test.Constants_Compiled").contentsAsUtf8String()
                 .contains("x.mul(2.0)");
+        // A negative constant under a unary minus: -(-0.5), since --0.5 is not Java.
+        assertThat(c).generatedSourceFile("test.Constants_Compiled").contentsAsUtf8String()
+                .contains("add(-(-0.5))");
         assertThat(c).generatedSourceFile("test.Constants_Compiled").contentsAsUtf8String()
                 .contains("new java.lang.IllegalArgumentException(\"quote\\\" and \\\\\")");
         assertThat(c).hadNoteContaining("[KLN401] Shared.forward(Tensor) runs eagerly: line 10: it reads the private "

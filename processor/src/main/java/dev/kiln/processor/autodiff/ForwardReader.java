@@ -145,8 +145,13 @@ public final class ForwardReader {
         int helperCalls;
         /** How many reads of a tensor's shape, dtype or nullness were read into hyperparameters. */
         int tensorReads;
-        /** Op arguments that read a tensor variable, by identity, to the name of their parameter. */
+        /**
+         * Op arguments that read a variable the lambda of an op outside the table cannot capture (a tensor
+         * variable, which may be reassigned, or a loop counter), by identity, to the name of their parameter.
+         */
         final Map<Operand, String> readsTensors = new IdentityHashMap<>();
+        /** The generated names of the counters of the indexed loops being read: not final, so never captured. */
+        final Set<String> counters = new HashSet<>();
         int selects;
         int loops;
 
@@ -417,7 +422,12 @@ public final class ForwardReader {
             scalars.put(name, generated);
             String header = type + " " + generated + " = " + init + "; " + scalar(f.getCondition()) + "; "
                     + update(f.getUpdate().get(0).getExpression(), name, generated);
-            loop(f.getStatement(), header, line(f));
+            counters.add(generated);
+            try {
+                loop(f.getStatement(), header, line(f));
+            } finally {
+                counters.remove(generated);
+            }
             scalars = outerScalars;
         }
 
@@ -732,9 +742,9 @@ public final class ForwardReader {
                     for (int j = i; j < args.size(); j++) {
                         parts.add(scalar(args.get(j)));
                     }
-                    Operand packed = new Operand.ScalarArg("new " + component + "[] {" + String.join(", ", parts)
+                    Operand.ScalarArg packed = new Operand.ScalarArg("new " + component + "[] {" + String.join(", ", parts)
                             + "}", component + "[]");
-                    if (tensorReads != reads) {
+                    if (tensorReads != reads || readsCounter(packed.source())) {
                         readsTensors.put(packed, m.getParameters().get(i).getSimpleName().toString());
                     }
                     out.add(packed);
@@ -762,13 +772,23 @@ public final class ForwardReader {
                         source = local;
                     }
                     Operand scalar = new Operand.ScalarArg(source, typeName(typeOf(a)));
-                    if (helperCalls == calls && tensorReads != reads) {
+                    if (helperCalls == calls && (tensorReads != reads || readsCounter(source))) {
                         readsTensors.put(scalar, param);
                     }
                     out.add(scalar);
                 }
             }
             return out;
+        }
+
+        /** Whether the Java expression {@code source} reads the counter of an enclosing indexed loop. */
+        boolean readsCounter(String source) {
+            for (String counter : counters) {
+                if (java.util.regex.Pattern.compile("\\b" + counter + "\\b").matcher(source).find()) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Whether {@code e} is {@code List.of(t1, ..., tn)} of tensors: an op's list of tensor inputs. */
@@ -881,7 +901,9 @@ public final class ForwardReader {
                                 + scalar(b.getRightOperand());
                     }
                     if (e instanceof UnaryTree u && u.getKind() == Tree.Kind.UNARY_MINUS) {
-                        return "-" + scalar(u.getExpression());
+                        // A constant written in as its value may be negative itself: -(-0.5), not --0.5.
+                        String operand = scalar(u.getExpression());
+                        return operand.startsWith("-") ? "-(" + operand + ")" : "-" + operand;
                     }
                     if (e instanceof UnaryTree u && u.getKind() == Tree.Kind.LOGICAL_COMPLEMENT) {
                         return "!" + scalar(u.getExpression());
