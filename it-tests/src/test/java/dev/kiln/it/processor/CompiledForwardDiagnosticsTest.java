@@ -312,6 +312,24 @@ class CompiledForwardDiagnosticsTest {
     }
 
     @Test
+    void aHelperCalledInVarargsRunsOnceInTheForward() throws java.io.IOException {
+        JavaFileObject rows = module("Rows",
+                "public class Rows extends Module {",
+                "    int calls;",
+                "    int last(Tensor x) { calls++; return x.dim() - 1; }",
+                "    @Forward(compile = CompileMode.REQUIRED) public Tensor forward(Tensor x) {",
+                "        return x.permute(last(x), 0).mul(2);",
+                "    }",
+                "}");
+        Compilation c = javac().withProcessors(new KilnProcessor()).compile(rows);
+        assertThat(c).succeeded();
+        String generated = c.generatedSourceFile("test.Rows_Compiled").orElseThrow().getCharContent(true).toString();
+        // The helper's value is read into a local once; the permute and its backward (which keeps the
+        // order) use the local.
+        assertEquals(1, generated.split("module\\.last\\(", -1).length - 1, generated);
+    }
+
+    @Test
     void aListOfTensorsPassedToAnOpCompiles() {
         JavaFileObject halves = module("Halves",
                 "public class Halves extends Module {",

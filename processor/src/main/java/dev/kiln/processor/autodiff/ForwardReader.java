@@ -737,14 +737,21 @@ public final class ForwardReader {
                     if (isTensor(component)) {
                         throw new Unsupported(call, "it passes tensors as varargs");
                     }
+                    int calls = helperCalls;
                     int reads = tensorReads;
                     List<String> parts = new ArrayList<>();
                     for (int j = i; j < args.size(); j++) {
                         parts.add(scalar(args.get(j)));
                     }
-                    Operand.ScalarArg packed = new Operand.ScalarArg("new " + component + "[] {" + String.join(", ", parts)
-                            + "}", component + "[]");
-                    if (tensorReads != reads || readsCounter(packed.source())) {
+                    String array = "new " + component + "[] {" + String.join(", ", parts) + "}";
+                    if (helperCalls != calls) {
+                        // Evaluated once, here, as a single argument that calls a helper is.
+                        String local = fresh(m.getParameters().get(i).getSimpleName().toString());
+                        steps.add(new Step.Scalar(component + "[]", local, array, line(a)));
+                        array = local;
+                    }
+                    Operand.ScalarArg packed = new Operand.ScalarArg(array, component + "[]");
+                    if (helperCalls == calls && (tensorReads != reads || readsCounter(packed.source()))) {
                         readsTensors.put(packed, m.getParameters().get(i).getSimpleName().toString());
                     }
                     out.add(packed);
