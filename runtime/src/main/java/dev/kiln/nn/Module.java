@@ -348,6 +348,11 @@ public abstract class Module {
         return structure().compiled();
     }
 
+    /** The signature of this module's {@code @Forward} method, as errors name it: {@code Mlp.forward(Tensor)}. */
+    public final String forwardSignature() {
+        return structure().forwardSignature();
+    }
+
     /**
      * Calls this module's {@code @Forward} method with any arguments: tensors and hyperparameters
      * (boxed primitives, strings), checked against its signature. Returns what it returns.

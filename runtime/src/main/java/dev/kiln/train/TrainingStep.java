@@ -49,6 +49,7 @@ public final class TrainingStep {
     private final Module model;
     private final LossFunction loss;
     private final Optimizer optimizer;
+    private final boolean takesOneTensor;
     private final List<Tensor> parameters;
     private final boolean[] requiresGrad;
     private final List<Tensor> trainable = new ArrayList<>();
@@ -66,6 +67,7 @@ public final class TrainingStep {
         this.model = Objects.requireNonNull(model, "model");
         this.loss = Objects.requireNonNull(loss, "loss");
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+        takesOneTensor = model.forwardSignature().endsWith("(Tensor)");
         parameters = model.parameters();
         requiresGrad = new boolean[parameters.size()];
         collectTrainable();
@@ -101,10 +103,14 @@ public final class TrainingStep {
         return new TrainingStep(model, loss, optimizer);
     }
 
-    /** Whether the next step will run the model's generated forward and backward. */
+    /**
+     * Whether the next step will run the model's generated forward and backward: a compiled body that
+     * takes the batch's one input tensor (a model with other inputs gets the eager step, and so the
+     * eager path's error naming its signature).
+     */
     public boolean isCompiled() {
         return Compiled.isEnabled() && !AnomalyMode.isEnabled() && GradMode.isEnabled()
-                && model.compiledForward() != null;
+                && model.compiledForward() != null && takesOneTensor;
     }
 
     /**

@@ -262,6 +262,31 @@ class TrainingStepTest {
         assertTrue(step.isCompiled());
     }
 
+    /** A compiled body with two tensor inputs, which a step's one input cannot feed. */
+    public static class TwoInputs extends Module {
+        @Layer Linear fc;
+
+        public TwoInputs(Generator g) {
+            fc = new Linear(FEATURES, CLASSES, true, g, DType.FLOAT32);
+        }
+
+        @Forward
+        public Tensor forward(Tensor x, Tensor scale) {
+            return fc.forward(x).mul(scale);
+        }
+    }
+
+    @Test
+    void aModelWithOtherInputsGetsTheEagerStepAndItsError() {
+        TwoInputs model = new TwoInputs(new Generator(14));
+        assertNotNull(model.compiledForward());
+        TrainingStep step = TrainingStep.of(model, F::crossEntropy, adam(model));
+        assertFalse(step.isCompiled());
+        Tensor[] xy = batch(new Generator(15));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> step.forward(xy[0], xy[1]));
+        assertEquals("TwoInputs.forward(Tensor, Tensor): expects 2 arguments, got 1", e.getMessage());
+    }
+
     @Test
     void backwardNeedsAForwardFirst() {
         SmallMlp model = new SmallMlp(new Generator(9));
