@@ -462,6 +462,45 @@ public final class Json {
         return new SafeTensorsException(path, base + pos, problem, "expected " + expected);
     }
 
+    /**
+     * {@code s} as a JSON string literal, as {@link #read} reads it back. An unpaired UTF-16 surrogate,
+     * which JSON cannot carry (the reader rejects its escape), is an {@link IllegalArgumentException}
+     * that starts with {@code where}.
+     */
+    static String quote(String s, String where) {
+        StringBuilder sb = new StringBuilder(s.length() + 2);
+        appendQuoted(sb, s, where);
+        return sb.toString();
+    }
+
+    private static void appendQuoted(StringBuilder sb, String s, String where) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        sb.append(c).append(s.charAt(++i));
+                    } else if (Character.isSurrogate(c)) {
+                        throw new IllegalArgumentException(where + " holds a string with an "
+                                + "unpaired UTF-16 surrogate at index " + i + ", which JSON cannot carry");
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+
     /** Writes plain Java values as compact JSON that {@link #read} reads back unchanged; see {@link #write}. */
     private static final class Writer {
         private final StringBuilder sb = new StringBuilder();
@@ -566,31 +605,7 @@ public final class Json {
         }
 
         private void string(String s, String where) {
-            sb.append('"');
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '"' -> sb.append("\\\"");
-                    case '\\' -> sb.append("\\\\");
-                    case '\n' -> sb.append("\\n");
-                    case '\r' -> sb.append("\\r");
-                    case '\t' -> sb.append("\\t");
-                    default -> {
-                        if (c < 0x20) {
-                            sb.append(String.format("\\u%04x", (int) c));
-                        } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
-                                && Character.isLowSurrogate(s.charAt(i + 1))) {
-                            sb.append(c).append(s.charAt(++i));
-                        } else if (Character.isSurrogate(c)) {
-                            throw new IllegalArgumentException("Json.write: " + where + " holds a string with an "
-                                    + "unpaired UTF-16 surrogate at index " + i + ", which JSON cannot carry");
-                        } else {
-                            sb.append(c);
-                        }
-                    }
-                }
-            }
-            sb.append('"');
+            appendQuoted(sb, s, "Json.write: " + where);
         }
     }
 }

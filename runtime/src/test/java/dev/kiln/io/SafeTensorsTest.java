@@ -151,6 +151,17 @@ class SafeTensorsTest {
     }
 
     @Test
+    void refusesAnUnpairedSurrogateThatItsOwnReaderWouldRejectAndKeepsThePreviousFile() throws IOException {
+        Path p = dir.resolve("s.safetensors");
+        SafeTensors.write(p, Map.of("w", Tensor.ones(2)));
+        byte[] before = Files.readAllBytes(p);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SafeTensors.write(p, Map.of("w", Tensor.zeros(2)), Map.of("note", "lone \ud800 surrogate")));
+        assertTrue(e.getMessage().contains("unpaired UTF-16 surrogate at index 5"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(p));
+    }
+
+    @Test
     void refusesToNameATensorLikeTheMetadata() {
         Path p = dir.resolve("m.safetensors");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
