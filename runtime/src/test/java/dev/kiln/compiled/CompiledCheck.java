@@ -15,7 +15,7 @@ import java.util.List;
  * Runs a module through its compiled forward and, with compiled forwards switched off, on the eager
  * tape, and asserts the outputs, every parameter gradient and every input gradient equal.
  */
-final class CompiledCheck {
+public final class CompiledCheck {
     private CompiledCheck() {}
 
     /** What one run gave. */
@@ -25,7 +25,7 @@ final class CompiledCheck {
      * Compares the compiled and eager runs of {@code model} on {@code inputs}; {@code rng}, when not
      * null, is the generator the model draws from (dropout), reset to the same state for both runs.
      */
-    static void assertMatchesEager(Module model, double tol, Generator rng, Tensor... inputs) {
+    public static void assertMatchesEager(Module model, double tol, Generator rng, Tensor... inputs) {
         String name = model.getClass().getSimpleName();
         long[] state = rng == null ? null : rng.state();
         Run eager = run(model, false, inputs);

@@ -13,7 +13,7 @@ import dev.kiln.tensor.Tensor;
 public class Wrap extends Module {
     @Layer Module inner;
 
-    Wrap(Module inner) {
+    public Wrap(Module inner) {
         this.inner = inner;
     }
 

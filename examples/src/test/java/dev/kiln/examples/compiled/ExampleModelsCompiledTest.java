@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.autograd.GradCheck;
 import dev.kiln.compiled.Compiled;
+import dev.kiln.compiled.CompiledCheck;
+import dev.kiln.compiled.Wrap;
 import dev.kiln.examples.models.FixedHiddenMlp;
 import dev.kiln.examples.models.Mlp;
 import dev.kiln.examples.models.MlpResNet;
