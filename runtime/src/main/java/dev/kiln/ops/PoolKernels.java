@@ -2,6 +2,10 @@ package dev.kiln.ops;
 
 import dev.kiln.backend.cpu.Parallel;
 import dev.kiln.tensor.Tensor;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The CPU loops of 2-d pooling over {@code planes} independent {@code h x w} planes (batch times
@@ -9,6 +13,19 @@ import dev.kiln.tensor.Tensor;
  * caller; {@code float[]} for float32, {@code double[]} for float64.
  */
 final class PoolKernels {
+    /**
+     * Kiln's one vector shape: the JDK 17 Vector API compiles to vector instructions only where a call's
+     * vectors have one shape, so a second shape anywhere in the process slows every kernel that shares
+     * its methods.
+     */
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /**
+     * Plane positions travel as floats beside the values they locate, so that one comparison mask
+     * selects both (casting a mask to another element type falls back to per-lane Java code on JDK 17):
+     * floats hold every integer below 2^24 exactly.
+     */
+    private static final int EXACT_POSITIONS = 1 << 24;
+
     private PoolKernels() {}
 
     /**
@@ -27,14 +44,13 @@ final class PoolKernels {
         Parallel.forRange(planes, (long) outPlane * k[0] * k[1], (p0, p1) -> {
             long[] rowKeys = xa instanceof float[] ? new long[h * outW] : null;
             long[] best = xa instanceof float[] ? new long[outW] : null;
-            float[] rowMax = halving ? new float[h * outW] : null;
-            int[] rowArg = halving ? new int[h * outW] : null;
+            HalvingBuffers buffers = halving ? new HalvingBuffers(win) : null;
             for (int pl = p0; pl < p1; pl++) {
                 int in = x.offset() + pl * h * w;
                 int o = pl * outPlane;
                 if (xa instanceof float[] f) {
-                    if (!halving || !maxPlaneHalving(f, in, (float[]) oa, out.offset() + o, argmax, o, win, rowMax,
-                            rowArg)) {
+                    if (!halving || !maxPlaneHalving(f, in, (float[]) oa, out.offset() + o, argmax, o, win,
+                            buffers)) {
                         maxPlane(f, in, (float[]) oa, out.offset() + o, argmax, o, win, rowKeys, best);
                     }
                 } else {
@@ -106,63 +122,153 @@ final class PoolKernels {
         }
     }
 
-    /** A 3x3 window at stride 2 with padding 1 over an even-sized plane: the common down-sampling pool. */
+    /**
+     * A 3x3 window at stride 2 with padding 1 over an even-sized plane (the common down-sampling pool)
+     * of at least a vector's worth of output rows' columns.
+     */
     private static boolean isHalving(MaxWindow g) {
         return g.kh() == 3 && g.kw() == 3 && g.sh() == 2 && g.sw() == 2 && g.ph() == 1 && g.pw() == 1
-                && g.dh() == 1 && g.dw() == 1 && g.h() == 2 * g.outH() && g.w() == 2 * g.outW();
+                && g.dh() == 1 && g.dw() == 1 && g.h() == 2 * g.outH() && g.w() == 2 * g.outW()
+                && g.outH() * g.w() >= F.length() && g.h() * g.w() <= EXACT_POSITIONS;
     }
 
     /**
-     * One float plane of a {@linkplain #isHalving halving} pool, separably: each input row's three-wide
-     * maxima, then the maxima of three such rows. As the plane is exactly twice as wide as the output,
-     * row r's output column ox reads plane positions 2q-1..2q+1 for q = r*outW + ox, so the first pass
-     * is one flat loop over the plane (column 0, whose left tap is padding, is redone after it). Each pass
-     * keeps the first position equal to its maximum, bitwise and without a data-dependent branch (which
-     * would mispredict about half the time on real activations); columns before rows gives the first
-     * position in row-major order, as PyTorch. Returns false, its output unfinished, when a maximum is
-     * NaN, because Math.max may return a NaN with other bits: the caller redoes that plane.
+     * One float plane of a {@linkplain #isHalving halving} pool, separably and on whole vectors: first
+     * each output row's three input rows are reduced per column ({@code colMax}, with the winning plane
+     * position in {@code colPos}), then each such column against its two neighbours over the flat
+     * buffer, and every other column is kept. A later candidate wins only when it is larger, or equal at
+     * an earlier plane position, so the winner is the first maximum in row-major order, as in PyTorch
+     * (+0 and -0 are equal). The padding row above output row 0 is replaced by row 0 itself and the
+     * padding column left of output column 0 is left out, which changes no maximum. Returns false, its
+     * output unfinished, when the plane holds a NaN, whose comparisons are all false: the caller redoes
+     * that plane with {@link #maxPlane}, which ranks NaN above everything.
      */
     private static boolean maxPlaneHalving(float[] x, int in, float[] out, int outOff, int[] argmax, int o,
-            MaxWindow g, float[] rowMax, int[] rowArg) {
-        int outW = g.outW();
-        int n = g.h() * outW;
-        for (int q = 1; q < n; q++) {
-            int s = in + 2 * q;
-            float m = Math.max(Math.max(x[s - 1], x[s]), x[s + 1]);
-            int bits = Float.floatToRawIntBits(m);
-            rowMax[q] = m;
-            rowArg[q] = firstIfEqual(x[s - 1], bits, 2 * q - 1, firstIfEqual(x[s], bits, 2 * q, 2 * q + 1));
+            MaxWindow g, HalvingBuffers buf) {
+        if (!columnMaxima(x, in, g, buf.colMax, buf.colPos)) {
+            return false;
         }
-        for (int q = 0; q < n; q += outW) {
-            int s = in + 2 * q;
-            float m = Math.max(x[s], x[s + 1]);
-            rowMax[q] = m;
-            rowArg[q] = firstIfEqual(x[s], Float.floatToRawIntBits(m), 2 * q, 2 * q + 1);
-        }
-        boolean nan = false;
+        neighbourMaxima(g.outH() * g.w(), buf);
+        int w = g.w();
+        float[] colMax = buf.colMax;
+        float[] colPos = buf.colPos;
         for (int oy = 0; oy < g.outH(); oy++) {
-            int mid = 2 * oy * outW;
-            int up = oy == 0 ? mid : mid - outW; // row -1 is padding: taking row 0 twice changes nothing
-            int down = mid + outW;
-            int ob = outOff + oy * outW;
-            int ab = o + oy * outW;
-            for (int ox = 0; ox < outW; ox++) {
-                float m = Math.max(Math.max(rowMax[up + ox], rowMax[mid + ox]), rowMax[down + ox]);
-                int bits = Float.floatToRawIntBits(m);
-                int at = firstIfEqual(rowMax[mid + ox], bits, rowArg[mid + ox], rowArg[down + ox]);
-                out[ob + ox] = m;
-                argmax[ab + ox] = firstIfEqual(rowMax[up + ox], bits, rowArg[up + ox], at);
-                nan |= m != m;
+            int f = oy * w;
+            int ob = outOff + oy * g.outW();
+            int ab = o + oy * g.outW();
+            float left = colMax[1 + f];
+            float right = colMax[2 + f];
+            boolean rightWins = right > left || right == left && colPos[2 + f] < colPos[1 + f];
+            out[ob] = rightWins ? right : left;
+            argmax[ab] = (int) (rightWins ? colPos[2 + f] : colPos[1 + f]);
+            for (int ox = 1; ox < g.outW(); ox++) {
+                out[ob + ox] = buf.rowMax[f + 2 * ox];
+                argmax[ab + ox] = (int) buf.rowPos[f + 2 * ox];
             }
         }
-        return !nan;
+        return true;
     }
 
-    /** {@code position} when v's bits are {@code bits}, else {@code otherwise}, without a branch. */
-    private static int firstIfEqual(float v, int bits, int position, int otherwise) {
-        int diff = Float.floatToRawIntBits(v) ^ bits;
-        int equal = ~((diff | -diff) >> 31); // all ones exactly when diff == 0
-        return otherwise + (equal & (position - otherwise));
+    /**
+     * {@code colMax[1 + oy * w + c]}: the largest of input rows 2oy-1, 2oy and 2oy+1 in column c (the
+     * first of them on ties; row -1 is padding and replaced by row 0), and its plane position in
+     * {@code colPos}. False, and the buffers unfinished, at the first NaN (or at one in the next row or
+     * plane, which a vector may read past the row's end: the caller then redoes the plane, correctly).
+     */
+    private static boolean columnMaxima(float[] x, int in, MaxWindow g, float[] colMax, float[] colPos) {
+        int w = g.w();
+        int lanes = F.length();
+        FloatVector iota = FloatVector.zero(F).addIndex(1);
+        for (int oy = 0; oy < g.outH(); oy++) {
+            int mid = 2 * oy * w;
+            int up = oy == 0 ? mid : mid - w;
+            int down = mid + w;
+            int row = 1 + oy * w; // colMax[0] stands left of the first column and is never kept
+            // A vector may run past the row's end: its extra lanes land where the next row's columns go,
+            // written again when that row is reduced, or in the buffer's slack after the last row.
+            for (int c = 0; c < w; c += lanes) {
+                if (in + down + c + lanes > x.length) { // the array's last row: one by one, not past its end
+                    if (!columnMaxima(x, in, up, mid, down, c, w, row, colMax, colPos)) {
+                        return false;
+                    }
+                    break;
+                }
+                FloatVector u = FloatVector.fromArray(F, x, in + up + c);
+                FloatVector m = FloatVector.fromArray(F, x, in + mid + c);
+                FloatVector d = FloatVector.fromArray(F, x, in + down + c);
+                if (u.compare(VectorOperators.NE, u).or(m.compare(VectorOperators.NE, m))
+                        .or(d.compare(VectorOperators.NE, d)).anyTrue()) { // only NaN differs from itself
+                    return false;
+                }
+                VectorMask<Float> midWins = m.compare(VectorOperators.GT, u);
+                FloatVector best = u.blend(m, midWins);
+                FloatVector at = iota.add(up + c).blend(iota.add(mid + c), midWins);
+                VectorMask<Float> downWins = d.compare(VectorOperators.GT, best);
+                best.blend(d, downWins).intoArray(colMax, row + c);
+                at.blend(iota.add(down + c), downWins).intoArray(colPos, row + c);
+            }
+        }
+        return true;
+    }
+
+    /** Columns {@code from..w-1} of one output row of {@link #columnMaxima}, one by one. */
+    private static boolean columnMaxima(float[] x, int in, int up, int mid, int down, int from, int w, int row,
+            float[] colMax, float[] colPos) {
+        for (int c = from; c < w; c++) {
+            float u = x[in + up + c];
+            float m = x[in + mid + c];
+            float d = x[in + down + c];
+            if (u != u || m != m || d != d) {
+                return false;
+            }
+            float best = m > u ? m : u;
+            int at = m > u ? mid + c : up + c;
+            colMax[row + c] = d > best ? d : best;
+            colPos[row + c] = d > best ? down + c : at;
+        }
+        return true;
+    }
+
+    /**
+     * {@code rowMax[f]}: the largest of {@code colMax[f..f+2]} (columns c-1, c and c+1 of the flat
+     * buffer), the earliest plane position on ties, and its position in {@code rowPos}.
+     */
+    private static void neighbourMaxima(int n, HalvingBuffers buf) {
+        for (int f = 0; ; f += F.length()) {
+            f = Math.min(f, n - F.length());
+            FloatVector best = FloatVector.fromArray(F, buf.colMax, f);
+            FloatVector at = FloatVector.fromArray(F, buf.colPos, f);
+            for (int k = 1; k <= 2; k++) {
+                FloatVector v = FloatVector.fromArray(F, buf.colMax, f + k);
+                FloatVector vAt = FloatVector.fromArray(F, buf.colPos, f + k);
+                VectorMask<Float> wins = v.compare(VectorOperators.GT, best)
+                        .or(v.compare(VectorOperators.EQ, best).and(vAt.compare(VectorOperators.LT, at)));
+                best = best.blend(v, wins);
+                at = at.blend(vAt, wins);
+            }
+            best.intoArray(buf.rowMax, f);
+            at.intoArray(buf.rowPos, f);
+            if (f == n - F.length()) {
+                break;
+            }
+        }
+    }
+
+    /** One thread's scratch for {@link #maxPlaneHalving}: the column maxima and their neighbourhoods' maxima. */
+    private static final class HalvingBuffers {
+        final float[] colMax;
+        final float[] colPos;
+        final float[] rowMax;
+        final float[] rowPos;
+
+        HalvingBuffers(MaxWindow g) {
+            int n = g.outH() * g.w();
+            // One column before the first and one after the last, for the neighbours, then a vector's slack.
+            colMax = new float[n + 2 + F.length()];
+            colPos = new float[n + 2 + F.length()];
+            rowMax = new float[n];
+            rowPos = new float[n];
+        }
     }
 
     /** The float's order-preserving bits in the high half of a long (NaN largest, -0 as +0). */
@@ -202,15 +308,23 @@ final class PoolKernels {
         }
     }
 
-    /** {@code gx[plane][argmax[o]] += g[o]}: the adjoint of picking the maxima. */
+    /**
+     * {@code gx[plane] = 0; gx[plane][argmax[o]] += g[o]}: the adjoint of picking the maxima. Each
+     * plane is cleared by the thread that fills it, just before, while it is in that core's cache.
+     */
     static void scatter(Tensor g, int[] argmax, int planes, int inPlane, int outPlane, Tensor gx) {
         Object ga = ConvKernels.array(g);
         Object xa = ConvKernels.array(gx);
         int go = g.offset();
         int xo = gx.offset();
-        Parallel.forRange(planes, outPlane, (p0, p1) -> {
+        Parallel.forRange(planes, inPlane + outPlane, (p0, p1) -> {
             for (int pl = p0; pl < p1; pl++) {
                 int in = xo + pl * inPlane;
+                if (xa instanceof float[] f) {
+                    java.util.Arrays.fill(f, in, in + inPlane, 0f);
+                } else {
+                    java.util.Arrays.fill((double[]) xa, in, in + inPlane, 0);
+                }
                 for (int o = pl * outPlane; o < (pl + 1) * outPlane; o++) {
                     int at = argmax[o];
                     if (at < 0) {

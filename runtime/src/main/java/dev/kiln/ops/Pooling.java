@@ -28,7 +28,7 @@ final class Pooling {
         int[] outShape = withSpatial(inShape, outH, outW);
         int planes = planes(inShape);
         int[] argmax = new int[planes * outH * outW];
-        Tensor out = Tensor.zeros(x.dtype(), outShape);
+        Tensor out = Tensor.empty(x.dtype(), outShape); // every output is written
         PoolKernels.maxForward(Convolution.dense(x), planes, hw[0], hw[1], outH, outW, kernel, stride, padding,
                 dilation, out, argmax);
         if (Autograd.needsGrad(x)) {
@@ -48,7 +48,7 @@ final class Pooling {
         int planes = planes(inShape);
         int inPlane = inShape[inShape.length - 2] * inShape[inShape.length - 1];
         int outPlane = outShape[outShape.length - 2] * outShape[outShape.length - 1];
-        Tensor gx = Tensor.zeros(g.dtype(), inShape);
+        Tensor gx = Tensor.empty(g.dtype(), inShape); // zeroed plane by plane by the scatter
         PoolKernels.scatter(Convolution.dense(g), argmax, planes, inPlane, outPlane, gx);
         if (Autograd.needsGrad(g)) {
             Autograd.record(gx, new Node("maxPool2dBackward", g) {

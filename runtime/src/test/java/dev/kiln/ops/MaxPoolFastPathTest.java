@@ -50,6 +50,32 @@ class MaxPoolFastPathTest {
     }
 
     @Test
+    void everyVectorWidthAndOverlappingLastVectorAgreeWithTheGeneralLoop() {
+        Generator g = new Generator(9);
+        // 8 and 16 columns fill whole vectors; 10, 14, 20 and 28 end on a vector overlapping the one before.
+        for (int[] hw : new int[][] {{8, 8}, {16, 16}, {14, 14}, {10, 20}, {20, 10}, {28, 28}, {6, 28}}) {
+            int n = 3 * hw[0] * hw[1];
+            assertSameAsGeneralLoop(tiedValues(g, n), 3, hw[0], hw[1]);
+        }
+    }
+
+    @Test
+    void signedZerosAreEqualAndTheFirstWins() {
+        float[] v = new float[16 * 16];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i % 3 == 0 ? -0f : 0f;
+        }
+        assertSameAsGeneralLoop(v, 1, 16, 16);
+    }
+
+    @Test
+    void aNaNInAVectorizedPlaneWinsItsWindows() {
+        float[] v = tiedValues(new Generator(10), 2 * 14 * 14);
+        v[14 * 14 + 33] = Float.NaN;
+        assertSameAsGeneralLoop(v, 2, 1, 14, 14);
+    }
+
+    @Test
     void aNaNWinsItsWindowsAndTheFirstNaNTakesTheGradient() {
         float[] v = tiedValues(new Generator(8), 2 * 6 * 6);
         v[7] = Float.NaN;
