@@ -31,7 +31,8 @@ final class Convolution {
             return conv2d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0);
         }
         ConvGeometry g = ConvGeometry.of("conv2d", x, weight, bias, stride, padding, dilation, groups);
-        Tensor out = Tensor.zeros(x.dtype(), g.outputShape());
+        // Every output is written: filled with its bias, or the product's with beta 0, which reads no C.
+        Tensor out = Tensor.empty(x.dtype(), g.outputShape());
         ConvKernels.forward(g, dense(x), dense(weight), bias == null ? null : dense(bias), out);
         if (Autograd.needsGrad(x, weight, bias)) {
             Autograd.record(out, new Node("conv2d", x, weight, bias) {
