@@ -1,6 +1,7 @@
 package dev.kiln.nn;
 
 import dev.kiln.autograd.GradMode;
+import dev.kiln.tensor.DType;
 import dev.kiln.tensor.Device;
 import dev.kiln.tensor.Shapes;
 import dev.kiln.tensor.Tensor;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The base class of every Kiln model and layer: a plain Java class whose {@code @Layer} fields hold
@@ -199,16 +201,48 @@ public abstract class Module {
      * parameters are new tensors on the new device.
      */
     public final Module to(Device device) {
-        Map<Tensor, Tensor> moved = new IdentityHashMap<>();
+        return mapLeaves(t -> t.to(device));
+    }
+
+    /**
+     * Converts every floating-point parameter and buffer to {@code dtype} (PyTorch's
+     * {@code module.to(torch.float64)}), assigning the converted tensors to their fields; returns this.
+     * Integer buffers (a batch norm's batch count) keep their dtype. As with {@link #to(Device)}, shared
+     * tensors stay shared, parameters keep {@code requiresGrad} and their gradients are converted too;
+     * create optimizers after converting.
+     *
+     * @throws IllegalArgumentException if {@code dtype} is not a floating-point type
+     */
+    public final Module to(DType dtype) {
+        if (!dtype.isFloating()) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".to: a module's parameters need a "
+                    + "floating-point dtype, got " + dtype);
+        }
+        return mapLeaves(t -> t.dtype().isFloating() ? t.to(dtype) : t);
+    }
+
+    /** {@link #to(DType) to(FLOAT64)}. */
+    public final Module toDouble() {
+        return to(DType.FLOAT64);
+    }
+
+    /** {@link #to(DType) to(FLOAT32)}. */
+    public final Module toFloat() {
+        return to(DType.FLOAT32);
+    }
+
+    /** Replaces every parameter and buffer of every module by {@code convert} of it, each distinct tensor once. */
+    private Module mapLeaves(UnaryOperator<Tensor> convert) {
+        Map<Tensor, Tensor> converted = new IdentityHashMap<>();
         ModuleTensorMapper mapper = new ModuleTensorMapper() {
             @Override
             public Tensor parameter(String name, Tensor value) {
-                return value == null ? null : moved.computeIfAbsent(value, t -> moveLeaf(t, device));
+                return value == null ? null : converted.computeIfAbsent(value, t -> convertLeaf(t, convert));
             }
 
             @Override
             public Tensor buffer(String name, Tensor value) {
-                return value == null ? null : moved.computeIfAbsent(value, t -> t.to(device));
+                return value == null ? null : converted.computeIfAbsent(value, convert);
             }
         };
         try (GradMode.Scope scope = GradMode.noGrad()) {
@@ -219,8 +253,9 @@ public abstract class Module {
         return this;
     }
 
-    private static Tensor moveLeaf(Tensor t, Device device) {
-        Tensor out = t.to(device);
+    /** A new leaf holding {@code convert} of a parameter, with its requiresGrad and converted gradient. */
+    private static Tensor convertLeaf(Tensor t, UnaryOperator<Tensor> convert) {
+        Tensor out = convert.apply(t);
         if (out == t) {
             return t;
         }
@@ -229,7 +264,7 @@ public abstract class Module {
             out.requiresGrad(true);
         }
         if (t.grad() != null) {
-            out.setGrad(t.grad().to(device).detach());
+            out.setGrad(convert.apply(t.grad()).detach());
         }
         return out;
     }
