@@ -36,6 +36,16 @@ public abstract class Frame {
         return g == null ? sum : sum == null ? g : sum.add(g);
     }
 
+    /**
+     * Adds each of {@code g} into the same element of {@code sums} (a null is zero): how generated backwards
+     * add the gradients an op that read a whole {@code Tensor[]} returns into that array's gradients.
+     */
+    public static void accumulateAll(Tensor[] sums, Tensor[] g) {
+        for (int i = 0; i < g.length; i++) {
+            sums[i] = accumulate(sums[i], g[i]);
+        }
+    }
+
     /** Whether parameter (or any module tensor) {@code t} needs a gradient: non-null and requiring one. */
     public static boolean needsGrad(Tensor t) {
         return t != null && t.requiresGrad();

@@ -30,8 +30,9 @@ public class RNN extends RNNBase {
     /** @param nonlinearity "tanh" or "relu" */
     public RNN(int inputSize, int hiddenSize, int numLayers, String nonlinearity, boolean bias, boolean batchFirst,
             double dropout, boolean bidirectional, Generator generator, DType dtype) {
-        super("RNN", 1, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, generator, dtype);
-        this.relu = isRelu("RNN", nonlinearity);
+        super("RNN", isRelu("RNN", nonlinearity) ? Cell.RNN_RELU : Cell.RNN_TANH, inputSize, hiddenSize, numLayers,
+                bias, batchFirst, dropout, bidirectional, generator, dtype);
+        this.relu = cell == Cell.RNN_RELU;
     }
 
     static boolean isRelu(String layer, String nonlinearity) {
@@ -45,22 +46,12 @@ public class RNN extends RNNBase {
     /** The output sequence from zero initial state; see {@link #forwardWithState} for the final state. */
     @Forward
     public Tensor forward(Tensor input) {
-        return run(input, null, null).output();
+        return output(input);
     }
 
     /** The output sequence and final hidden state, from {@code h0} (null for zeros). */
     public RnnOutput forwardWithState(Tensor input, Tensor h0) {
         return run(input, h0, null);
-    }
-
-    @Override
-    Tensor[] step(Tensor gi, Tensor h, Tensor c, Tensor whh, Tensor bhh) {
-        return new Tensor[] {Recurrence.rnn(gi, h, whh, bhh, relu), null};
-    }
-
-    @Override
-    boolean hasCellState() {
-        return false;
     }
 
     @Override

@@ -55,9 +55,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every {@code nn} layer through the compiled path against the eager tape: on its own and as the child
- * of a compiled parent ({@link Wrap}). Every layer's body compiles except the sequence layers
- * ({@code RNN}, {@code LSTM}, {@code GRU}: per-layer parameter arrays and lists of steps) and
- * {@code LSTMCell} (it returns a state record); those run on a private tape inside the compiled parent.
+ * of a compiled parent ({@link Wrap}). Every layer's body compiles except {@code LSTMCell} (it returns a
+ * state record), which runs on a private tape inside the compiled parent.
  */
 class CompiledLayersTest {
     private static final double TOL = 1e-5;
@@ -202,17 +201,119 @@ class CompiledLayersTest {
     @Test
     void recurrentLayersAndCells() {
         Generator g = new Generator(28);
-        for (Module eager : List.<Module>of(new RNN(4, 3), new LSTM(4, 3), new GRU(4, 3), new LSTMCell(4, 3))) {
-            assertNull(eager.compiledForward(), eager.getClass().getSimpleName() + " runs eagerly (note KLN401)");
-        }
-        check(new RNN(4, 3), Tensor.randn(g, 5, 2, 4));
-        check(new LSTM(4, 3), Tensor.randn(g, 5, 2, 4));
-        check(new GRU(4, 3), Tensor.randn(g, 5, 2, 4));
+        assertNull(new LSTMCell(4, 3).compiledForward(), "LSTMCell runs eagerly (note KLN401: it returns a State)");
         for (Module cell : List.<Module>of(new RNNCell(4, 3), new GRUCell(4, 3),
                 new RNNCell(4, 3, false, "relu", g, DType.FLOAT32))) {
             assertCompiles(cell);
             CompiledCheck.assertMatchesEager(cell, TOL, null, Tensor.randn(g, 2, 4), Tensor.randn(g, 2, 3));
             CompiledCheck.assertMatchesEager(new Wrap2(cell), TOL, null, Tensor.randn(g, 2, 4), Tensor.randn(g, 2, 3));
+        }
+    }
+
+    /** One sequence-layer configuration: PyTorch's arguments and the input shape. */
+    private record Config(String kind, int layers, String nonlinearity, boolean bias, boolean batchFirst,
+            double dropout, boolean bidirectional, int... shape) {
+        Module build(Generator g, DType dtype) {
+            return switch (kind) {
+                case "RNN" -> new RNN(3, 4, layers, nonlinearity, bias, batchFirst, dropout, bidirectional, g, dtype);
+                case "LSTM" -> new LSTM(3, 4, layers, bias, batchFirst, dropout, bidirectional, g, dtype);
+                default -> new GRU(3, 4, layers, bias, batchFirst, dropout, bidirectional, g, dtype);
+            };
+        }
+    }
+
+    /** Each layer in one and two layers, bidirectional, batch-first, unbatched, without biases, RNN's relu. */
+    private static List<Config> sequenceConfigs() {
+        List<Config> configs = new java.util.ArrayList<>();
+        for (String kind : List.of("RNN", "LSTM", "GRU")) {
+            configs.add(new Config(kind, 1, "tanh", true, false, 0, false, 5, 2, 3));
+            configs.add(new Config(kind, 2, "tanh", true, false, 0, false, 4, 2, 3));
+            configs.add(new Config(kind, 2, "tanh", true, false, 0, true, 4, 3, 3));
+            configs.add(new Config(kind, 1, "tanh", true, true, 0, true, 2, 5, 3));
+            configs.add(new Config(kind, 2, "tanh", true, false, 0, false, 6, 3));
+            configs.add(new Config(kind, 1, "tanh", false, false, 0, true, 3, 2, 3));
+        }
+        configs.add(new Config("RNN", 2, "relu", true, true, 0, true, 2, 4, 3));
+        configs.add(new Config("RNN", 1, "relu", false, false, 0, false, 4, 3));
+        return configs;
+    }
+
+    @Test
+    void sequenceLayersCompileAndMatchEager() {
+        Generator g = new Generator(35);
+        for (Config c : sequenceConfigs()) {
+            Module layer = c.build(g, DType.FLOAT32);
+            assertCompiles(layer);
+            Tensor x = Tensor.randn(g, c.shape());
+            check(layer, x);
+            // The output of the compiled forward is the eager one of forwardWithState, which keeps its own path.
+            Tensor out = layer.apply(x.requiresGrad(true));
+            assertEquals(layer.getClass().getSimpleName(), out.gradFn().name(), c + ": one node for the compiled call");
+        }
+    }
+
+    @Test
+    void sequenceLayersWithDropoutInTrainingAndEvaluation() {
+        Generator g = new Generator(36);
+        for (String kind : List.of("RNN", "LSTM", "GRU")) {
+            Generator masks = new Generator(37);
+            Module layer = new Config(kind, 3, "tanh", true, false, 0.4, kind.equals("GRU"), 4, 2, 3)
+                    .build(masks, DType.FLOAT32);
+            assertCompiles(layer);
+            Tensor x = Tensor.randn(g, 4, 2, 3);
+            CompiledCheck.assertMatchesEager(layer, TOL, masks, x);
+            CompiledCheck.assertMatchesEager(new Wrap(layer), TOL, masks, x);
+            // Training draws masks: two runs from different generator states differ.
+            Tensor first = layer.apply(x.requiresGrad(true));
+            Tensor second = layer.apply(x.requiresGrad(true));
+            assertTrue(!java.util.Arrays.equals(first.toFloatArray(), second.toFloatArray()), kind + ": dropout masks");
+            layer.eval();
+            check(layer, x);
+        }
+    }
+
+    @Test
+    void sequenceLayersKeepTheirStateAndShapeErrors() {
+        Generator g = new Generator(38);
+        for (Config c : List.of(new Config("LSTM", 2, "tanh", true, false, 0, true, 3, 2, 3),
+                new Config("GRU", 1, "tanh", true, true, 0, false, 2, 3, 3))) {
+            Module layer = c.build(g, DType.FLOAT32);
+            Tensor x = Tensor.randn(g, c.shape());
+            // forwardWithState runs eagerly on the same body: its output is the compiled forward's.
+            Tensor viaState = layer instanceof LSTM l ? l.forwardWithState(x, null, null).output()
+                    : ((GRU) layer).forwardWithState(x, null).output();
+            assertArrayEquals(viaState.toFloatArray(), layer.apply(x.requiresGrad(true)).toFloatArray(), (float) TOL,
+                    c + ": forwardWithState and the compiled forward");
+            ShapeException e = assertThrows(ShapeException.class, () -> layer.apply(Tensor.randn(g, 2, 2, 5)
+                    .requiresGrad(true)));
+            assertTrue(e.getMessage().contains("input of shape [2, 2, 5] must be"), e.getMessage());
+        }
+        LSTM lstm = new LSTM(3, 4, 1, true, false, 0, false, g, DType.FLOAT32);
+        Tensor x = Tensor.randn(g, 5, 2, 3);
+        dev.kiln.nn.RnnOutput out = lstm.forwardWithState(x, Tensor.randn(g, 1, 2, 4), Tensor.randn(g, 1, 2, 4));
+        assertArrayEquals(new int[] {1, 2, 4}, out.hN().shape());
+        assertArrayEquals(new int[] {1, 2, 4}, out.cN().shape());
+        assertArrayEquals(out.output().select(0, 4).toFloatArray(), out.hN().select(0, 0).toFloatArray(), (float) TOL,
+                "the last step's output is the final hidden state");
+    }
+
+    @Test
+    void sequenceLayersPassFloat64GradCheck() {
+        Generator g = new Generator(39);
+        for (Config c : List.of(new Config("RNN", 2, "tanh", true, true, 0, true, 2, 3, 3),
+                new Config("LSTM", 2, "tanh", true, false, 0, true, 3, 2, 3),
+                new Config("GRU", 1, "tanh", false, false, 0, false, 3, 3),
+                new Config("RNN", 1, "relu", true, false, 0, false, 3, 2, 3))) {
+            Module layer = c.build(g, DType.FLOAT64);
+            assertCompiles(layer);
+            Tensor[] all = new Tensor[1 + layer.parameters().size()];
+            all[0] = Tensor.randn(g, DType.FLOAT64, c.shape()).requiresGrad(true);
+            for (int i = 0; i < layer.parameters().size(); i++) {
+                all[1 + i] = layer.parameters().get(i);
+            }
+            Wrap wrap = new Wrap(layer);
+            GradCheck.check(in -> layer.apply(in[0]), all);
+            GradCheck.check(in -> wrap.apply(in[0]), all);
         }
     }
 

@@ -218,7 +218,8 @@ public final class ForwardReader {
             for (int i = 0; i < statements.size(); i++) {
                 StatementTree st = statements.get(i);
                 if (st instanceof ReturnTree ret) {
-                    return tensor(ret.getExpression(), null);
+                    return isTensorArray(typeOf(ret.getExpression())) ? array(ret.getExpression(), null)
+                            : tensor(ret.getExpression(), null);
                 }
                 if (st instanceof IfTree t && containsReturn(t.getThenStatement())) {
                     List<StatementTree> rest = new ArrayList<>();
@@ -235,6 +236,10 @@ public final class ForwardReader {
 
         Value returningIf(IfTree t, List<StatementTree> thenStatements, List<StatementTree> elseStatements) {
             String condition = scalar(t.getCondition());
+            if (isKnown(condition)) {
+                // Decided when the body is read (a null state passed to a helper): only that branch is compiled.
+                return returning(condition.equals("true") ? thenStatements : elseStatements);
+            }
             Map<String, Value> before = new HashMap<>(tensors);
             List<Step> outer = steps;
             steps = new ArrayList<>();
@@ -295,6 +300,8 @@ public final class ForwardReader {
                     TypeMirror t = trees.getElement(TreePath.getPath(unit, v)).asType();
                     if (isTensor(t)) {
                         tensors.put(name, tensor(v.getInitializer(), name));
+                    } else if (isTensorArray(t)) {
+                        tensors.put(name, array(v.getInitializer(), name));
                     } else if (isScalarType(t)) {
                         String source = scalar(v.getInitializer());
                         String generated = fresh(name);
@@ -315,6 +322,16 @@ public final class ForwardReader {
                     if (!(e instanceof AssignmentTree a)) {
                         throw new Unsupported(st, "the statement '" + e + "' is not an assignment (a call for its "
                                 + "side effect, an in-place update)");
+                    }
+                    if (a.getVariable() instanceof ArrayAccessTree element && arrayOf(element.getExpression()) != null) {
+                        Value array = arrayOf(element.getExpression());
+                        String index = scalar(element.getIndex());
+                        steps.add(new Step.Store(array, index, tensor(a.getExpression(), null), line(st)));
+                        return;
+                    }
+                    if (a.getVariable() instanceof IdentifierTree id && arrayOf(id) != null) {
+                        throw new Unsupported(st, "it assigns the array '" + id + "' again (declare each Tensor[] "
+                                + "once and write its elements)");
                     }
                     if (!(a.getVariable() instanceof IdentifierTree id) || !tensors.containsKey(id.getName().toString())
                             || isField(a.getVariable())) {
@@ -351,6 +368,16 @@ public final class ForwardReader {
         /** An {@code if}: both branches read, each variable they change merged into a new value. */
         void ifStatement(IfTree t) {
             String condition = scalar(t.getCondition());
+            if (isKnown(condition)) {
+                // Decided when the body is read (a null state passed to a helper): only that branch is compiled.
+                StatementTree taken = condition.equals("true") ? t.getThenStatement() : t.getElseStatement();
+                if (taken != null) {
+                    Map<String, Value> scope = new HashMap<>(tensors);
+                    statement(taken);
+                    closeScope(scope);
+                }
+                return;
+            }
             StatementTree then = t.getThenStatement();
             if (then instanceof BlockTree b && b.getStatements().size() == 1) {
                 then = b.getStatements().get(0);
@@ -517,6 +544,16 @@ public final class ForwardReader {
             if (e instanceof ParenthesizedTree p) {
                 return tensor(p.getExpression(), name);
             }
+            if (e.getKind() == Tree.Kind.NULL_LITERAL) {
+                return Value.NULL;
+            }
+            if (e instanceof ArrayAccessTree element && arrayOf(element.getExpression()) != null) {
+                Value array = arrayOf(element.getExpression());
+                String index = scalar(element.getIndex());
+                Value out = new Value(fresh(name), Value.Kind.LOCAL);
+                steps.add(new Step.Load(out, array, index, line(e)));
+                return out;
+            }
             if (e instanceof IdentifierTree || e instanceof MemberSelectTree) {
                 if (e instanceof IdentifierTree id && tensors.containsKey(id.getName().toString())
                         && !isField(e)) {
@@ -533,6 +570,9 @@ public final class ForwardReader {
             }
             if (e instanceof ConditionalExpressionTree c) {
                 String condition = scalar(c.getCondition());
+                if (isKnown(condition)) {
+                    return tensor(condition.equals("true") ? c.getTrueExpression() : c.getFalseExpression(), name);
+                }
                 List<Step> outer = steps;
                 steps = new ArrayList<>();
                 Value a = tensor(c.getTrueExpression(), null);
@@ -550,6 +590,89 @@ public final class ForwardReader {
                 return call(call, name);
             }
             throw new Unsupported(e, "the expression '" + e + "' is not a tensor op, a child call or a tensor variable");
+        }
+
+        /** The {@code Tensor[]} local {@code e} names, or null. */
+        Value arrayOf(ExpressionTree e) {
+            if (e instanceof ParenthesizedTree p) {
+                return arrayOf(p.getExpression());
+            }
+            if (e instanceof IdentifierTree id && !isField(e)) {
+                Value v = tensors.get(id.getName().toString());
+                return v != null && v.kind() == Value.Kind.ARRAY ? v : null;
+            }
+            return null;
+        }
+
+        /**
+         * The array a {@code Tensor[]} expression gives: a local, {@code new Tensor[n]}, {@code {a, b}} or
+         * {@code new Tensor[] {a, b}}, or the result of an inlined helper; named {@code name} when new.
+         */
+        Value array(ExpressionTree e, String name) {
+            if (e instanceof ParenthesizedTree p) {
+                return array(p.getExpression(), name);
+            }
+            Value local = arrayOf(e);
+            if (local != null) {
+                return local;
+            }
+            if (e instanceof NewArrayTree n) {
+                if (n.getDimensions().size() > 1 || n.getInitializers() == null && n.getDimensions().size() != 1) {
+                    throw new Unsupported(e, "the array '" + e + "' (write new Tensor[n] or {a, b, ...})");
+                }
+                String length = n.getInitializers() == null ? scalar(n.getDimensions().get(0)) : null;
+                List<Value> elements = new ArrayList<>();
+                if (n.getInitializers() != null) {
+                    for (ExpressionTree element : n.getInitializers()) {
+                        elements.add(tensor(element, null));
+                    }
+                }
+                Value array = new Value(fresh(name), Value.Kind.ARRAY);
+                steps.add(new Step.NewArray(array, length, elements, line(e)));
+                return array;
+            }
+            if (e instanceof MethodInvocationTree call && trees.getElement(TreePath.getPath(unit, call))
+                    instanceof ExecutableElement m && isInlinable(call, m)) {
+                Value result = inline(call, m);
+                if (result.kind() != Value.Kind.ARRAY) {
+                    throw new Unsupported(call, "it calls " + m.getSimpleName() + "(...), which does not return an array");
+                }
+                return result;
+            }
+            throw new Unsupported(e, "the array '" + e + "' (a Tensor[] is a local declared with new Tensor[n] or "
+                    + "{a, b, ...}, or returned by a helper Kiln inlines)");
+        }
+
+        /** Whether {@code m} is a method of the class called on {@code this}, or a static helper of its package. */
+        boolean isInlinable(MethodInvocationTree call, ExecutableElement m) {
+            boolean isStatic = m.getModifiers().contains(Modifier.STATIC);
+            boolean onThis = call.getMethodSelect() instanceof IdentifierTree
+                    || call.getMethodSelect() instanceof MemberSelectTree s
+                            && s.getExpression() instanceof IdentifierTree t && t.getName().contentEquals("this");
+            return onThis && (m.getEnclosingElement().equals(type) || isInheritedFinal(m))
+                    || isStatic && inPackage(m) && trees.getTree(m) != null;
+        }
+
+        /**
+         * Whether {@code m} is a final (or private) instance method of a superclass in the module's package
+         * whose source is in this compilation ({@code RNNBase.layers} for {@code LSTM}): no subclass can
+         * override it, so the call always runs that body.
+         */
+        boolean isInheritedFinal(ExecutableElement m) {
+            return !m.getModifiers().contains(Modifier.STATIC) && inPackage(m) && trees.getTree(m) != null
+                    && (m.getModifiers().contains(Modifier.FINAL) || m.getModifiers().contains(Modifier.PRIVATE))
+                    && m.getEnclosingElement().getKind() == ElementKind.CLASS
+                    && isSubclass(type, (TypeElement) m.getEnclosingElement());
+        }
+
+        boolean isSubclass(TypeElement sub, TypeElement sup) {
+            for (TypeMirror t = sub.getSuperclass(); t.getKind() == TypeKind.DECLARED;
+                    t = ((TypeElement) ((DeclaredType) t).asElement()).getSuperclass()) {
+                if (((DeclaredType) t).asElement().equals(sup)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         void checkReadable(Tree at, Element field) {
@@ -618,8 +741,7 @@ public final class ForwardReader {
             boolean onThis = call.getMethodSelect() instanceof IdentifierTree
                     || call.getMethodSelect() instanceof MemberSelectTree s
                             && s.getExpression() instanceof IdentifierTree t && t.getName().contentEquals("this");
-            if (m.getEnclosingElement().equals(type) && onThis || isStatic && inPackage(m)
-                    && trees.getTree(m) != null) {
+            if (isInlinable(call, m)) {
                 return inline(call, m);
             }
             if (m.getEnclosingElement().equals(type) || !isStatic && call.getMethodSelect() instanceof IdentifierTree) {
@@ -650,6 +772,8 @@ public final class ForwardReader {
                 ExpressionTree arg = call.getArguments().get(i);
                 if (isTensor(p.asType())) {
                     calleeTensors.put(pname, tensor(arg, null));
+                } else if (isTensorArray(p.asType())) {
+                    calleeTensors.put(pname, array(arg, pname));
                 } else if (isScalarType(p.asType())) {
                     String source = scalar(arg);
                     String generated = fresh(pname);
@@ -759,6 +883,8 @@ public final class ForwardReader {
                 }
                 if (a.getKind() == Tree.Kind.NULL_LITERAL) {
                     out.add(new Operand.ScalarArg("null", m.getParameters().get(i).asType().toString()));
+                } else if (tensorArrayAsList(a) != null) {
+                    out.add(new Operand.TensorArray(tensorArrayAsList(a)));
                 } else if (isTensorListOf(a)) {
                     List<Value> values = new ArrayList<>();
                     for (ExpressionTree element : ((MethodInvocationTree) a).getArguments()) {
@@ -798,6 +924,21 @@ public final class ForwardReader {
             return false;
         }
 
+        /** The array of {@code List.of(array)} or {@code Arrays.asList(array)} on a {@code Tensor[]} local, or null. */
+        Value tensorArrayAsList(ExpressionTree e) {
+            if (!(e instanceof MethodInvocationTree list) || list.getArguments().size() != 1) {
+                return null;
+            }
+            Element el = trees.getElement(TreePath.getPath(unit, list));
+            if (!(el instanceof ExecutableElement m)) {
+                return null;
+            }
+            String owner = ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString();
+            boolean asList = owner.equals("java.util.List") && m.getSimpleName().contentEquals("of")
+                    || owner.equals("java.util.Arrays") && m.getSimpleName().contentEquals("asList");
+            return asList && m.isVarArgs() ? arrayOf(list.getArguments().get(0)) : null;
+        }
+
         /** Whether {@code e} is {@code List.of(t1, ..., tn)} of tensors: an op's list of tensor inputs. */
         boolean isTensorListOf(ExpressionTree e) {
             if (!(e instanceof MethodInvocationTree list) || list.getArguments().isEmpty()) {
@@ -821,9 +962,14 @@ public final class ForwardReader {
             for (int i = 0; i < pattern.length; i++) {
                 Operand o = operands.get(i);
                 pattern[i] = o instanceof Operand.ScalarArg a ? a.type()
-                        : o instanceof Operand.TensorList ? "List<Tensor>" : "Tensor";
+                        : o instanceof Operand.TensorList || o instanceof Operand.TensorArray ? "List<Tensor>" : "Tensor";
             }
             OpSpec spec = table.find(method, pattern);
+            boolean array = operands.stream().anyMatch(o -> o instanceof Operand.TensorArray);
+            if (array && operands.stream().filter(o -> !(o instanceof Operand.ScalarArg)).count() > 1) {
+                throw new Unsupported(call, "it passes an array of tensors with other tensors to " + method
+                        + "(...) (pass the array alone, with hyperparameters)");
+            }
             if (spec == null) {
                 // An op outside the table runs in a lambda, which may capture only final locals; a tensor
                 // variable may be reassigned (a loop's or a branch's), so what is read from it is read first.
@@ -864,7 +1010,8 @@ public final class ForwardReader {
                     return literal((LiteralTree) e);
                 }
                 case PARENTHESIZED -> {
-                    return "(" + scalar(((ParenthesizedTree) e).getExpression()) + ")";
+                    String inner = scalar(((ParenthesizedTree) e).getExpression());
+                    return isKnown(inner) ? inner : "(" + inner + ")";
                 }
                 case CONDITIONAL_EXPRESSION -> {
                     ConditionalExpressionTree c = (ConditionalExpressionTree) e;
@@ -900,8 +1047,13 @@ public final class ForwardReader {
                     if (e instanceof BinaryTree b && isNullCheck(b)) {
                         boolean leftNull = b.getLeftOperand().getKind() == Tree.Kind.NULL_LITERAL;
                         ExpressionTree t = leftNull ? b.getRightOperand() : b.getLeftOperand();
+                        Value v = tensor(t, null);
+                        if (v.kind() == Value.Kind.NULL) {
+                            // A null passed for a tensor: the check is decided here, and folded.
+                            return String.valueOf(b.getKind() == Tree.Kind.EQUAL_TO);
+                        }
                         tensorReads++;
-                        return ref(tensor(t, null)) + " " + operator(b.getKind(), e) + " null";
+                        return ref(v) + " " + operator(b.getKind(), e) + " null";
                     }
                     if (e instanceof BinaryTree b) {
                         return scalar(b.getLeftOperand()) + " " + operator(b.getKind(), e) + " "
@@ -945,6 +1097,10 @@ public final class ForwardReader {
         String name(ExpressionTree e) {
             if (e instanceof IdentifierTree id && scalars.containsKey(id.getName().toString()) && !isField(e)) {
                 return scalars.get(id.getName().toString());
+            }
+            if (e instanceof MemberSelectTree s && s.getIdentifier().contentEquals("length")
+                    && arrayOf(s.getExpression()) != null) {
+                return arrayOf(s.getExpression()).name() + ".length";
             }
             if (e instanceof MemberSelectTree s && s.getIdentifier().contentEquals("length")
                     && typeOf(s.getExpression()).getKind() == TypeKind.ARRAY) {
@@ -1193,6 +1349,15 @@ public final class ForwardReader {
         }
         TypeElement e = (TypeElement) ((DeclaredType) t).asElement();
         return e.getKind() == ElementKind.ENUM || SCALAR_CLASSES.contains(e.getQualifiedName().toString());
+    }
+
+    static boolean isTensorArray(TypeMirror t) {
+        return t != null && t.getKind() == TypeKind.ARRAY && isTensor(((ArrayType) t).getComponentType());
+    }
+
+    /** A condition decided when the body is read. */
+    static boolean isKnown(String condition) {
+        return condition.equals("true") || condition.equals("false");
     }
 
     static boolean isTensor(TypeMirror t) {
