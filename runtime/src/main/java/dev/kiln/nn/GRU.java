@@ -28,13 +28,14 @@ public class GRU extends RNNBase {
 
     public GRU(int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst, double dropout,
             boolean bidirectional, Generator generator, DType dtype) {
-        super("GRU", Cell.GRU, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, generator, dtype);
+        super("GRU", Cell.GRU, false, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional,
+                generator, dtype);
     }
 
     /** The output sequence from a zero initial state; see {@link #forwardWithState} for the final state. */
     @Forward
     public Tensor forward(Tensor input) {
-        return output(input);
+        return output(input, Cell.GRU);
     }
 
     /** The output sequence and final hidden state, from {@code h0} (null for zeros). */

@@ -28,14 +28,14 @@ public class LSTM extends RNNBase {
 
     public LSTM(int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst, double dropout,
             boolean bidirectional, Generator generator, DType dtype) {
-        super("LSTM", Cell.LSTM, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, generator,
-                dtype);
+        super("LSTM", Cell.LSTM, false, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional,
+                generator, dtype);
     }
 
     /** The output sequence from zero initial states; see {@link #forwardWithState} for the final states. */
     @Forward
     public Tensor forward(Tensor input) {
-        return output(input);
+        return output(input, Cell.LSTM);
     }
 
     /** The output sequence and final hidden and cell states, from {@code h0} and {@code c0} (null for zeros). */

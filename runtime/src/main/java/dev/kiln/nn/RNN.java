@@ -13,7 +13,6 @@ import dev.kiln.tensor.Tensor;
  * {@code bias_hh_l0}, ... as PyTorch's (see {@link RNNBase}).
  */
 public class RNN extends RNNBase {
-    private final boolean relu;
 
     /** One tanh layer with biases, time-major. */
     public RNN(int inputSize, int hiddenSize) {
@@ -30,9 +29,8 @@ public class RNN extends RNNBase {
     /** @param nonlinearity "tanh" or "relu" */
     public RNN(int inputSize, int hiddenSize, int numLayers, String nonlinearity, boolean bias, boolean batchFirst,
             double dropout, boolean bidirectional, Generator generator, DType dtype) {
-        super("RNN", isRelu("RNN", nonlinearity) ? Cell.RNN_RELU : Cell.RNN_TANH, inputSize, hiddenSize, numLayers,
-                bias, batchFirst, dropout, bidirectional, generator, dtype);
-        this.relu = cell == Cell.RNN_RELU;
+        super("RNN", Cell.RNN, isRelu("RNN", nonlinearity), inputSize, hiddenSize, numLayers, bias, batchFirst,
+                dropout, bidirectional, generator, dtype);
     }
 
     static boolean isRelu(String layer, String nonlinearity) {
@@ -46,7 +44,7 @@ public class RNN extends RNNBase {
     /** The output sequence from zero initial state; see {@link #forwardWithState} for the final state. */
     @Forward
     public Tensor forward(Tensor input) {
-        return output(input);
+        return output(input, Cell.RNN);
     }
 
     /** The output sequence and final hidden state, from {@code h0} (null for zeros). */

@@ -41,6 +41,8 @@ public abstract class RNNBase extends Module {
     // Package-private, not private: the generated RNN_Compiled, LSTM_Compiled and GRU_Compiled read them.
     final String name;
     final Cell cell;
+    /** RNN's nonlinearity: ReLU instead of tanh. */
+    final boolean relu;
     final int gates;
     final int inputSize;
     final int hiddenSize;
@@ -52,7 +54,7 @@ public abstract class RNNBase extends Module {
 
     /** The cell each layer and direction runs (PyTorch's {@code mode}). */
     enum Cell {
-        RNN_TANH(1), RNN_RELU(1), LSTM(4), GRU(3);
+        RNN(1), LSTM(4), GRU(3);
 
         /** How many gate blocks the weights stack. */
         final int gates;
@@ -62,10 +64,12 @@ public abstract class RNNBase extends Module {
         }
     }
 
-    RNNBase(String name, Cell cell, int inputSize, int hiddenSize, int numLayers, boolean bias,
+    /** @param relu RNN's nonlinearity is ReLU rather than tanh (false for LSTM and GRU) */
+    RNNBase(String name, Cell cell, boolean relu, int inputSize, int hiddenSize, int numLayers, boolean bias,
             boolean batchFirst, double dropout, boolean bidirectional, Generator generator, DType dtype) {
         this.name = name;
         this.cell = cell;
+        this.relu = relu;
         this.gates = cell.gates;
         this.inputSize = LayerParams.positive(name, "input_size", inputSize);
         this.hiddenSize = LayerParams.positive(name, "hidden_size", hiddenSize);
@@ -97,10 +101,12 @@ public abstract class RNNBase extends Module {
 
     /**
      * The output sequence from zero initial states: the {@code @Forward} body of the three layers, which
-     * the processor compiles ({@link #layers} inlined).
+     * the processor compiles with {@link #layers} inlined. Each layer passes its own {@code cell} as a
+     * constant, so that its compiled forward holds its own cell's step only.
      */
-    final Tensor output(Tensor input) {
-        return layers(input, null, null, new Tensor[numLayers * directions()], new Tensor[numLayers * directions()]);
+    final Tensor output(Tensor input, Cell cell) {
+        return layers(input, null, null, new Tensor[numLayers * directions()], new Tensor[numLayers * directions()],
+                cell);
     }
 
     /**
@@ -111,7 +117,7 @@ public abstract class RNNBase extends Module {
     final RnnOutput run(Tensor input, Tensor h0, Tensor c0) {
         Tensor[] hN = new Tensor[numLayers * directions()];
         Tensor[] cN = new Tensor[numLayers * directions()];
-        Tensor output = layers(input, h0, c0, hN, cN);
+        Tensor output = layers(input, h0, c0, hN, cN, cell);
         Tensor hOut = Ops.stack(List.of(hN), 0);
         Tensor cOut = cell == Cell.LSTM ? Ops.stack(List.of(cN), 0) : null;
         if (input.dim() != 3) {
@@ -125,8 +131,9 @@ public abstract class RNNBase extends Module {
      * The layers over {@code input} from {@code h0} and {@code c0} (null for zeros): returns the output
      * sequence and puts each layer and direction's final states, {@code [B, hidden]}, into {@code hN} and
      * {@code cN} (LSTM; null otherwise), in the order layer 0 forward, layer 0 reverse, layer 1 forward, ...
+     * {@code cell} is this layer's {@link #cell}.
      */
-    final Tensor layers(Tensor input, Tensor h0, Tensor c0, Tensor[] hN, Tensor[] cN) {
+    final Tensor layers(Tensor input, Tensor h0, Tensor c0, Tensor[] hN, Tensor[] cN, Cell cell) {
         if ((input.dim() != 2 && input.dim() != 3) || input.size(-1) != inputSize) {
             throw new ShapeException(name + ": input of shape " + Shapes.str(input.shape()) + " must be "
                     + (batchFirst ? "[B, T, " : "[T, B, ") + inputSize + "] or unbatched [T, " + inputSize + "]");
@@ -178,7 +185,7 @@ public abstract class RNNBase extends Module {
                     } else if (cell == Cell.GRU) {
                         hk = Recurrence.gru(git, hk, whh, bhh);
                     } else {
-                        hk = Recurrence.rnn(git, hk, whh, bhh, cell == Cell.RNN_RELU);
+                        hk = Recurrence.rnn(git, hk, whh, bhh, relu);
                     }
                     perStep[t] = hk;
                 }

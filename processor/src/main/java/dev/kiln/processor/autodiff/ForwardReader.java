@@ -154,6 +154,8 @@ public final class ForwardReader {
         final Set<String> counters = new HashSet<>();
         int selects;
         int loops;
+        /** The enum constants read so far, by the source that names them: constants a condition may compare. */
+        final Set<String> enumConstants = new HashSet<>();
 
         Session(TypeElement type, CompilationUnitTree unit) {
             used.addAll(RESERVED);
@@ -776,6 +778,11 @@ public final class ForwardReader {
                     calleeTensors.put(pname, array(arg, pname));
                 } else if (isScalarType(p.asType())) {
                     String source = scalar(arg);
+                    if (isConstant(source)) {
+                        // A constant argument stands for the parameter, so conditions on it are decided here.
+                        calleeScalars.put(pname, source);
+                        continue;
+                    }
                     String generated = fresh(pname);
                     steps.add(new Step.Scalar(localType(p.asType()), generated, source, line(arg)));
                     calleeScalars.put(pname, generated);
@@ -1056,8 +1063,14 @@ public final class ForwardReader {
                         return ref(v) + " " + operator(b.getKind(), e) + " null";
                     }
                     if (e instanceof BinaryTree b) {
-                        return scalar(b.getLeftOperand()) + " " + operator(b.getKind(), e) + " "
-                                + scalar(b.getRightOperand());
+                        String left = scalar(b.getLeftOperand());
+                        String right = scalar(b.getRightOperand());
+                        if ((b.getKind() == Tree.Kind.EQUAL_TO || b.getKind() == Tree.Kind.NOT_EQUAL_TO)
+                                && isConstant(left) && isConstant(right)) {
+                            // Two constants (an enum constant passed to a helper and the one it is compared with).
+                            return String.valueOf(left.equals(right) == (b.getKind() == Tree.Kind.EQUAL_TO));
+                        }
+                        return left + " " + operator(b.getKind(), e) + " " + right;
                     }
                     if (e instanceof UnaryTree u && u.getKind() == Tree.Kind.UNARY_MINUS) {
                         // A constant written in as its value may be negative itself: -(-0.5), not --0.5.
@@ -1113,7 +1126,12 @@ public final class ForwardReader {
             if (el.getKind() == ElementKind.FIELD || el.getKind() == ElementKind.ENUM_CONSTANT) {
                 if (el.getModifiers().contains(Modifier.STATIC)) {
                     if (!el.getModifiers().contains(Modifier.PRIVATE)) {
-                        return ((TypeElement) el.getEnclosingElement()).getQualifiedName() + "." + el.getSimpleName();
+                        String qualified = ((TypeElement) el.getEnclosingElement()).getQualifiedName() + "."
+                                + el.getSimpleName();
+                        if (el.getKind() == ElementKind.ENUM_CONSTANT) {
+                            enumConstants.add(qualified);
+                        }
+                        return qualified;
                     }
                     // The generated class cannot name a private constant, but it can repeat its value.
                     Object value = el instanceof VariableElement v ? v.getConstantValue() : null;
@@ -1232,6 +1250,14 @@ public final class ForwardReader {
         /** Whether {@code m} is declared in the module's package, where the generated class lives. */
         boolean inPackage(ExecutableElement m) {
             return packageOf(m).equals(packageOf(type));
+        }
+
+        /**
+         * Whether {@code source} is a constant whose equality is its text: an int or boolean literal, or an
+         * enum constant.
+         */
+        boolean isConstant(String source) {
+            return source.matches("-?\\d+|true|false") || enumConstants.contains(source);
         }
 
         boolean isNullCheck(BinaryTree b) {

@@ -617,10 +617,20 @@ public final class CompiledWriter {
             } else if (step instanceof Step.Child c) {
                 frameBackward(c.out(), c.args(), code, read);
             } else if (step instanceof Step.Select sel) {
-                code.beginControlFlow("if ($N)", sel.id());
-                branchBackward(sel.thenSteps(), sel.merges(), true, code, read);
-                code.nextControlFlow("else");
-                branchBackward(sel.elseSteps(), sel.merges(), false, code, read);
+                CodeBlock.Builder thenCode = CodeBlock.builder();
+                branchBackward(sel.thenSteps(), sel.merges(), true, thenCode, read);
+                CodeBlock.Builder elseCode = CodeBlock.builder();
+                branchBackward(sel.elseSteps(), sel.merges(), false, elseCode, read);
+                // A branch with nothing to differentiate (it returned null, a buffer) writes no empty block.
+                if (thenCode.isEmpty() && elseCode.isEmpty()) {
+                    return;
+                }
+                code.beginControlFlow(thenCode.isEmpty() ? "if (!$N)" : "if ($N)", sel.id());
+                code.add(thenCode.isEmpty() ? elseCode.build() : thenCode.build());
+                if (!thenCode.isEmpty() && !elseCode.isEmpty()) {
+                    code.nextControlFlow("else");
+                    code.add(elseCode.build());
+                }
                 code.endControlFlow();
             } else if (step instanceof Step.Loop loop) {
                 List<Value> inputs = loopInputs(loop);
