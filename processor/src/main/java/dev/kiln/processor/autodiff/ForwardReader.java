@@ -154,6 +154,8 @@ public final class ForwardReader {
         final Set<String> counters = new HashSet<>();
         int selects;
         int loops;
+        /** While a helper that returns a {@code Tensor[]} is inlined, the caller's name for that array. */
+        String returnedArrayName;
         /** The enum constants read so far, by the source that names them: constants a condition may compare. */
         final Set<String> enumConstants = new HashSet<>();
 
@@ -220,7 +222,7 @@ public final class ForwardReader {
             for (int i = 0; i < statements.size(); i++) {
                 StatementTree st = statements.get(i);
                 if (st instanceof ReturnTree ret) {
-                    return isTensorArray(typeOf(ret.getExpression())) ? array(ret.getExpression(), null)
+                    return isTensorArray(typeOf(ret.getExpression())) ? array(ret.getExpression(), returnedArrayName)
                             : tensor(ret.getExpression(), null);
                 }
                 if (st instanceof IfTree t && containsReturn(t.getThenStatement())) {
@@ -619,9 +621,7 @@ public final class ForwardReader {
                 return local;
             }
             if (e instanceof NewArrayTree n) {
-                if (n.getDimensions().size() > 1 || n.getInitializers() == null && n.getDimensions().size() != 1) {
-                    throw new Unsupported(e, "the array '" + e + "' (write new Tensor[n] or {a, b, ...})");
-                }
+                // A Tensor[] is new Tensor[n] (one dimension) or has initializers: javac allows nothing else.
                 String length = n.getInitializers() == null ? scalar(n.getDimensions().get(0)) : null;
                 List<Value> elements = new ArrayList<>();
                 if (n.getInitializers() != null) {
@@ -635,7 +635,14 @@ public final class ForwardReader {
             }
             if (e instanceof MethodInvocationTree call && trees.getElement(TreePath.getPath(unit, call))
                     instanceof ExecutableElement m && isInlinable(call, m)) {
-                Value result = inline(call, m);
+                String outerName = returnedArrayName;
+                returnedArrayName = name;
+                Value result;
+                try {
+                    result = inline(call, m);
+                } finally {
+                    returnedArrayName = outerName;
+                }
                 if (result.kind() != Value.Kind.ARRAY) {
                     throw new Unsupported(call, "it calls " + m.getSimpleName() + "(...), which does not return an array");
                 }
@@ -972,11 +979,6 @@ public final class ForwardReader {
                         : o instanceof Operand.TensorList || o instanceof Operand.TensorArray ? "List<Tensor>" : "Tensor";
             }
             OpSpec spec = table.find(method, pattern);
-            boolean array = operands.stream().anyMatch(o -> o instanceof Operand.TensorArray);
-            if (array && operands.stream().filter(o -> !(o instanceof Operand.ScalarArg)).count() > 1) {
-                throw new Unsupported(call, "it passes an array of tensors with other tensors to " + method
-                        + "(...) (pass the array alone, with hyperparameters)");
-            }
             if (spec == null) {
                 // An op outside the table runs in a lambda, which may capture only final locals; a tensor
                 // variable may be reassigned (a loop's or a branch's), so what is read from it is read first.

@@ -331,8 +331,8 @@ public final class CompiledWriter {
                             + "the outer values it reads, from those at its end.\n")
                     .addCode(body.backwardCode.build());
             if (!outerArrays.isEmpty()) {
-                backward.addJavadoc("It takes each element's gradient of the outer arrays it writes and adds into "
-                        + "those of the elements it reads.\n");
+                backward.addJavadoc("The gradients of the outer arrays' elements change in place: an element it "
+                        + "wrote hands its gradient on and is cleared, one it read adds to its gradient.\n");
             }
             loopClasses.add(TypeSpec.classBuilder(iteration)
                     .addModifiers(Modifier.STATIC, Modifier.FINAL)
@@ -588,7 +588,10 @@ public final class CompiledWriter {
             if (step instanceof Step.Op op) {
                 OpSpec spec = op.opId() == null ? null : table.byId(op.opId());
                 if (spec == null) {
-                    frameBackward(op.out(), tensorOperands(op), code, read);
+                    // An op that reads no tensor that can take a gradient (Tensor.zeros) has no backward to run.
+                    if (tensorOperands(op).stream().anyMatch(v -> !noGrad(v))) {
+                        frameBackward(op.out(), tensorOperands(op), code, read);
+                    }
                     return;
                 }
                 code.beginControlFlow("if ($N != null)", grad(op.out()));
@@ -753,6 +756,10 @@ public final class CompiledWriter {
         Value arrayOperand(Step.Op op) {
             for (Operand o : op.operands()) {
                 if (o instanceof Operand.TensorArray a) {
+                    // Ops.stack and Ops.concat, the ops that take a List<Tensor>, read no other tensor.
+                    if (!tensorOperands(op).isEmpty()) {
+                        throw new IllegalStateException(op.method() + " reads a Tensor[] and other tensors");
+                    }
                     return a.array();
                 }
             }
