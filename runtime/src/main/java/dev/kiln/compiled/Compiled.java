@@ -5,6 +5,7 @@ import dev.kiln.autograd.Autograd;
 import dev.kiln.autograd.CompiledNode;
 import dev.kiln.autograd.GradMode;
 import dev.kiln.nn.Module;
+import dev.kiln.ops.Ops;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,10 +77,80 @@ public final class Compiled {
                 g -> backward(kept, g, count, params), all));
     }
 
+    /**
+     * Like {@link #call}, for a module whose {@code @Forward} returns a record of tensors (an LSTM cell's
+     * {@code State}): returns the record's components, or null when nothing needs a gradient. The call is
+     * still one node: its output is the components flattened into one tensor, and each component is a view
+     * of it, so the engine hands the node the gradients of all of them at once and the frame's backward
+     * runs once.
+     */
+    public static <M extends Module> Tensor[] callAll(M module, CompiledModule<M> compiled, Tensor... inputs) {
+        if (!enabled || !GradMode.isEnabled() || AnomalyMode.isEnabled()) {
+            return null;
+        }
+        boolean[] needs = new boolean[inputs.length];
+        boolean any = false;
+        for (int i = 0; i < inputs.length; i++) {
+            needs[i] = inputs[i] != null && inputs[i].requiresGrad();
+            any |= needs[i];
+        }
+        List<Tensor> params = new ArrayList<>();
+        for (Tensor p : module.parameters()) {
+            if (p.requiresGrad()) {
+                params.add(p);
+            }
+        }
+        if (!any && params.isEmpty()) {
+            return null;
+        }
+        Frame frame;
+        Tensor flat;
+        try (GradMode.Scope ignored = GradMode.noGrad()) {
+            frame = compiled.forward(module, inputs, needs);
+            List<Tensor> parts = new ArrayList<>();
+            for (Tensor out : frame.outputs()) {
+                parts.add(out.reshape(out.numel()));
+            }
+            flat = Ops.concat(parts, 0);
+        }
+        Tensor[] all = new Tensor[inputs.length + params.size()];
+        System.arraycopy(inputs, 0, all, 0, inputs.length);
+        for (int i = 0; i < params.size(); i++) {
+            all[inputs.length + i] = params.get(i);
+        }
+        Tensor[] outs = frame.outputs();
+        int[][] shapes = new int[outs.length][];
+        for (int i = 0; i < outs.length; i++) {
+            shapes[i] = outs[i].shape();
+        }
+        Frame kept = frame;
+        int count = inputs.length;
+        Autograd.record(flat, new CompiledNode(module.getClass().getSimpleName(),
+                g -> backward(kept, split(g, shapes), count, params), all));
+        return split(flat, shapes);
+    }
+
+    /** The pieces of a flat tensor, in order, each reshaped to its shape (views, recorded when grad mode is on). */
+    private static Tensor[] split(Tensor flat, int[][] shapes) {
+        Tensor[] parts = new Tensor[shapes.length];
+        int offset = 0;
+        for (int i = 0; i < shapes.length; i++) {
+            int n = dev.kiln.tensor.Shapes.numel(shapes[i]);
+            parts[i] = flat.slice(0, offset, offset + n).reshape(shapes[i]);
+            offset += n;
+        }
+        return parts;
+    }
+
     /** The node's backward: the frame's input gradients, then each parameter's from the sink. */
     private static Tensor[] backward(Frame frame, Tensor gradOutput, int inputCount, List<Tensor> params) {
+        return backward(frame, new Tensor[] {gradOutput}, inputCount, params);
+    }
+
+    /** The node's backward for the gradients of each of the frame's outputs. */
+    private static Tensor[] backward(Frame frame, Tensor[] gradOutputs, int inputCount, List<Tensor> params) {
         GradSink sink = new GradSink(params);
-        Tensor[] inputGrads = frame.backward(gradOutput, sink);
+        Tensor[] inputGrads = frame.backward(gradOutputs, sink);
         Tensor[] all = new Tensor[inputCount + params.size()];
         System.arraycopy(inputGrads, 0, all, 0, inputCount);
         Tensor[] paramGrads = sink.grads();

@@ -343,6 +343,67 @@ class CompiledForwardDiagnosticsTest {
     }
 
     @Test
+    void kln401ReturnsThatAreNotATensorOrARecordBuiltAtTheEndNameTheirLines() {
+        JavaFileObject texts = module("Texts",
+                "public class Texts extends Module {",                     // 7
+                "    @Forward public String forward(Tensor x) {",           // 8
+                "        return \"x\";",
+                "    }",
+                "}");
+        JavaFileObject early = module("Early",
+                "public class Early extends Module {",                     // 7
+                "    public record Pair(Tensor a, Tensor b) {}",
+                "    @Forward public Pair forward(Tensor x) {",
+                "        if (x.dim() == 1) {",                             // 10
+                "            return new Pair(x, x);",
+                "        }",
+                "        return new Pair(x.mul(2), x);",
+                "    }",
+                "}");
+        JavaFileObject kept = module("Kept",
+                "public class Kept extends Module {",                      // 7
+                "    public record Pair(Tensor a, Tensor b) {}",
+                "    Pair last;",
+                "    @Forward public Pair forward(Tensor x) {",
+                "        return last;",                                    // 11
+                "    }",
+                "}");
+        Compilation c = javac().withProcessors(new KilnProcessor()).compile(texts, early, kept);
+        assertThat(c).succeeded();
+        assertThat(c).hadNoteContaining("[KLN401] Texts.forward(Tensor) runs eagerly: line 8: it returns "
+                + "java.lang.String, neither a Tensor nor a record of tensors").inFile(texts).onLine(8);
+        assertThat(c).hadNoteContaining("[KLN401] Early.forward(Tensor) runs eagerly: line 10: an if whose branches "
+                + "return arrays or records of tensors (return once, at the end)").inFile(early).onLine(10);
+        assertThat(c).hadNoteContaining("[KLN401] Kept.forward(Tensor) runs eagerly: line 11: it returns 'last' "
+                + "(write return new Pair(a, b, ...))").inFile(kept).onLine(11);
+    }
+
+    @Test
+    void aForwardReturningARecordOfTensorsCompilesToOneCallWithSeveralOutputs() throws java.io.IOException {
+        JavaFileObject split = module("Split",
+                "public class Split extends Module {",
+                "    public record Halves(Tensor low, Tensor high) {}",
+                "    @Param Tensor w;",
+                "    @Forward public Halves forward(Tensor x) {",
+                "        Tensor y = x.matmul(w);",
+                "        return new Halves(y.tanh(), y.sigmoid());",
+                "    }",
+                "}");
+        Compilation c = javac().withProcessors(new KilnProcessor()).compile(split);
+        assertThat(c).succeededWithoutWarnings();
+        assertEquals(0, c.notes().stream().filter(d -> d.getMessage(null).contains("KLN401")).count(),
+                c.notes().toString());
+        String structure = c.generatedSourceFile("test.Split_Module").orElseThrow().getCharContent(true).toString();
+        assertTrue(structure.contains("Tensor[] compiled = Compiled.callAll(module, Split_Compiled.INSTANCE, x);"),
+                structure);
+        assertTrue(structure.contains("return new Split.Halves(compiled[0], compiled[1]);"), structure);
+        String compiled = c.generatedSourceFile("test.Split_Compiled").orElseThrow().getCharContent(true).toString();
+        assertTrue(compiled.contains("return call.finish(halves, nHalves);"), compiled);
+        assertTrue(compiled.contains("public Tensor[] backward(Tensor[] gradOutputs, GradSink sink) {"), compiled);
+        assertTrue(compiled.contains("Frame.accumulateAll(gradHalves, gradOutputs);"), compiled);
+    }
+
+    @Test
     void anOpOutsideTheTableReadsTheShapeOfALoopVariableBeforeItsLambda() {
         JavaFileObject norms = module("Norms",
                 "public class Norms extends Module {",

@@ -136,8 +136,9 @@ public final class ForwardReader {
         Map<String, String> scalars = new HashMap<>();
         /** Loop variables that hold an element of a {@code @Layer} list: the user's name to the generated one. */
         Map<String, String> layerVars = new HashMap<>();
-        // "next" and "output" too, whose gradients (gradNext, gradOutput) the generated backward names.
-        final Set<String> used = new HashSet<>(Set.of("next", "output"));
+        // "next", "output" and "outputs" too, whose gradients (gradNext, gradOutput, gradOutputs) the generated
+        // backward names.
+        final Set<String> used = new HashSet<>(Set.of("next", "output", "outputs"));
         final Set<ExecutableElement> inlining = new HashSet<>();
         List<Step> steps = new ArrayList<>();
         int temps;
@@ -177,8 +178,13 @@ public final class ForwardReader {
         }
 
         ForwardIr method(ExecutableElement method, MethodTree tree) {
+            String record = null;
             if (!isTensor(method.getReturnType())) {
-                throw new Unsupported(tree, "it returns " + method.getReturnType() + ", not a Tensor");
+                record = tensorRecord(method.getReturnType());
+                if (record == null) {
+                    throw new Unsupported(tree, "it returns " + method.getReturnType() + ", neither a Tensor nor a "
+                            + "record of tensors");
+                }
             }
             List<Value> inputs = new ArrayList<>();
             for (VariableElement p : method.getParameters()) {
@@ -206,7 +212,7 @@ public final class ForwardReader {
             if (result == null) {
                 throw new Unsupported(tree, "it does not end in a return statement");
             }
-            return new ForwardIr(inputs, steps, result);
+            return new ForwardIr(inputs, steps, result, record);
         }
 
         Value block(BlockTree body) {
@@ -222,7 +228,11 @@ public final class ForwardReader {
             for (int i = 0; i < statements.size(); i++) {
                 StatementTree st = statements.get(i);
                 if (st instanceof ReturnTree ret) {
-                    return isTensorArray(typeOf(ret.getExpression())) ? array(ret.getExpression(), returnedArrayName)
+                    TypeMirror returned = typeOf(ret.getExpression());
+                    if (tensorRecord(returned) != null) {
+                        return components(ret.getExpression());
+                    }
+                    return isTensorArray(returned) ? array(ret.getExpression(), returnedArrayName)
                             : tensor(ret.getExpression(), null);
                 }
                 if (st instanceof IfTree t && containsReturn(t.getThenStatement())) {
@@ -257,6 +267,10 @@ public final class ForwardReader {
             steps = outer;
             if (a == null || b == null) {
                 throw new Unsupported(t, "an if that returns on some paths only (end each branch in a return)");
+            }
+            if (a.kind() == Value.Kind.ARRAY || b.kind() == Value.Kind.ARRAY) {
+                throw new Unsupported(t, "an if whose branches return arrays or records of tensors (return once, at "
+                        + "the end)");
             }
             Value out = new Value(fresh(null), Value.Kind.LOCAL);
             steps.add(new Step.Select("c" + (++selects), condition, thenSteps, elseSteps,
@@ -650,6 +664,29 @@ public final class ForwardReader {
             }
             throw new Unsupported(e, "the array '" + e + "' (a Tensor[] is a local declared with new Tensor[n] or "
                     + "{a, b, ...}, or returned by a helper Kiln inlines)");
+        }
+
+        /**
+         * {@code new State(h, c)} of a record of tensors: an array of its components, which the compiled
+         * forward returns as its outputs (a multi-output frame).
+         */
+        Value components(ExpressionTree e) {
+            if (e instanceof ParenthesizedTree p) {
+                return components(p.getExpression());
+            }
+            String record = tensorRecord(typeOf(e));
+            if (!(e instanceof NewClassTree n) || n.getClassBody() != null || n.getEnclosingExpression() != null) {
+                throw new Unsupported(e, "it returns '" + e + "' (write return new " + simple(record) + "(a, b, ...))");
+            }
+            List<Value> elements = new ArrayList<>();
+            for (ExpressionTree a : n.getArguments()) {
+                elements.add(tensor(a, null));
+            }
+            String simple = simple(record);
+            Value array = new Value(fresh(simple.substring(0, 1).toLowerCase(java.util.Locale.ROOT)
+                    + simple.substring(1)), Value.Kind.ARRAY);
+            steps.add(new Step.NewArray(array, null, elements, line(e)));
+            return array;
         }
 
         /** Whether {@code m} is a method of the class called on {@code this}, or a static helper of its package. */
@@ -1377,6 +1414,26 @@ public final class ForwardReader {
         }
         TypeElement e = (TypeElement) ((DeclaredType) t).asElement();
         return e.getKind() == ElementKind.ENUM || SCALAR_CLASSES.contains(e.getQualifiedName().toString());
+    }
+
+    /**
+     * The qualified name of {@code t} when it is a record whose components are all tensors (an LSTM cell's
+     * {@code State}), null otherwise.
+     */
+    static String tensorRecord(TypeMirror t) {
+        if (t == null || t.getKind() != TypeKind.DECLARED) {
+            return null;
+        }
+        TypeElement e = (TypeElement) ((DeclaredType) t).asElement();
+        if (e.getKind() != ElementKind.RECORD || e.getRecordComponents().isEmpty()) {
+            return null;
+        }
+        for (var component : e.getRecordComponents()) {
+            if (!isTensor(component.asType())) {
+                return null;
+            }
+        }
+        return e.getQualifiedName().toString();
     }
 
     static boolean isTensorArray(TypeMirror t) {

@@ -60,7 +60,7 @@ public final class CompiledWriter {
         Emitter e = new Emitter(model, "call", loopClasses);
         e.forward(ir);
         e.backward(ir);
-        TypeSpec call = TypeSpec.classBuilder("Call")
+        TypeSpec.Builder call = TypeSpec.classBuilder("Call")
                 .addModifiers(Modifier.STATIC, Modifier.FINAL)
                 .superclass(FRAME)
                 .addJavadoc("One call of {@code $L}: the values its backward reads.\n",
@@ -70,24 +70,57 @@ public final class CompiledWriter {
                 .addMethod(MethodSpec.constructorBuilder()
                         .addParameter(model.moduleType(), "module")
                         .addStatement("this.module = module")
-                        .build())
-                .addMethod(MethodSpec.methodBuilder("finish")
-                        .returns(FRAME)
-                        .addParameter(RuntimeNames.TENSOR, "out")
-                        .addParameter(TypeName.BOOLEAN, "outNeedsGrad")
-                        .addStatement("this.output = out")
-                        .addStatement("this.outputNeedsGrad = outNeedsGrad")
-                        .addStatement("return this")
-                        .build())
-                .addMethod(MethodSpec.methodBuilder("backward")
-                        .addAnnotation(Override.class)
-                        .addModifiers(Modifier.PUBLIC)
-                        .returns(TENSOR_ARRAY)
-                        .addParameter(RuntimeNames.TENSOR, "gradOutput")
-                        .addParameter(GRAD_SINK, "sink")
-                        .addCode(e.backwardCode.build())
-                        .build())
-                .build();
+                        .build());
+        if (ir.resultRecord() == null) {
+            call.addMethod(MethodSpec.methodBuilder("finish")
+                            .returns(FRAME)
+                            .addParameter(RuntimeNames.TENSOR, "out")
+                            .addParameter(TypeName.BOOLEAN, "outNeedsGrad")
+                            .addStatement("this.output = out")
+                            .addStatement("this.outputNeedsGrad = outNeedsGrad")
+                            .addStatement("return this")
+                            .build())
+                    .addMethod(MethodSpec.methodBuilder("backward")
+                            .addAnnotation(Override.class)
+                            .addModifiers(Modifier.PUBLIC)
+                            .returns(TENSOR_ARRAY)
+                            .addParameter(RuntimeNames.TENSOR, "gradOutput")
+                            .addParameter(GRAD_SINK, "sink")
+                            .addCode(e.backwardCode.build())
+                            .build());
+        } else {
+            // A record of tensors: the frame has one output per component, and its backward takes their gradients.
+            List<String> others = new ArrayList<>();
+            for (int i = 1; i < ir.resultCount(); i++) {
+                others.add("null");
+            }
+            call.addMethod(MethodSpec.methodBuilder("finish")
+                            .returns(FRAME)
+                            .addParameter(TENSOR_ARRAY, "outs")
+                            .addParameter(boolean[].class, "outsNeedGrad")
+                            .addStatement("this.outputs = outs")
+                            .addStatement("this.outputsNeedGrad = outsNeedGrad")
+                            .addStatement("return this")
+                            .build())
+                    .addMethod(MethodSpec.methodBuilder("backward")
+                            .addAnnotation(Override.class)
+                            .addModifiers(Modifier.PUBLIC)
+                            .returns(TENSOR_ARRAY)
+                            .addParameter(RuntimeNames.TENSOR, "gradOutput")
+                            .addParameter(GRAD_SINK, "sink")
+                            .addJavadoc("The gradients of the inputs from that of the first output alone.\n")
+                            .addStatement("return backward(new $T[] {gradOutput, $L}, sink)", RuntimeNames.TENSOR,
+                                    String.join(", ", others))
+                            .build())
+                    .addMethod(MethodSpec.methodBuilder("backward")
+                            .addAnnotation(Override.class)
+                            .addModifiers(Modifier.PUBLIC)
+                            .returns(TENSOR_ARRAY)
+                            .addParameter(TENSOR_ARRAY, "gradOutputs")
+                            .addParameter(GRAD_SINK, "sink")
+                            .addCode(e.backwardCode.build())
+                            .build());
+        }
         MethodSpec forward = MethodSpec.methodBuilder("forward")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
@@ -107,7 +140,7 @@ public final class CompiledWriter {
                         .build())
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
                 .addMethod(forward)
-                .addType(call)
+                .addType(call.build())
                 .addTypes(loopClasses)
                 .build();
     }
@@ -163,7 +196,11 @@ public final class CompiledWriter {
             for (Step s : ir.steps()) {
                 forwardStep(s, forwardCode);
             }
-            forwardCode.addStatement("return call.finish($L, $L)", ref(ir.result()), needs(ir.result(), "call."));
+            if (ir.resultRecord() != null) {
+                forwardCode.addStatement("return call.finish($N, $N)", ir.result().name(), flag(ir.result()));
+            } else {
+                forwardCode.addStatement("return call.finish($L, $L)", ref(ir.result()), needs(ir.result(), "call."));
+            }
         }
 
         void forwardStep(Step step, CodeBlock.Builder code) {
@@ -489,7 +526,11 @@ public final class CompiledWriter {
                 backwardCode.addStatement("$T $N = null", RuntimeNames.TENSOR, grad(v));
             }
             declareGradArrays(backwardCode);
-            route(ir.result(), CodeBlock.of("gradOutput"), backwardCode);
+            if (ir.resultRecord() != null) {
+                backwardCode.addStatement("$T.accumulateAll($N, gradOutputs)", FRAME, grad(ir.result()));
+            } else {
+                route(ir.result(), CodeBlock.of("gradOutput"), backwardCode);
+            }
             List<CodeBlock> blocks = new ArrayList<>();
             for (int i = 0; i < ir.steps().size(); i++) {
                 CodeBlock.Builder b = CodeBlock.builder();
