@@ -105,8 +105,7 @@ public abstract class RNNBase extends Module {
      * constant, so that its compiled forward holds its own cell's step only.
      */
     final Tensor output(Tensor input, Cell cell) {
-        return layers(input, null, null, new Tensor[numLayers * directions()], new Tensor[numLayers * directions()],
-                cell);
+        return layers(input, null, null, null, null, cell);
     }
 
     /**
@@ -129,8 +128,9 @@ public abstract class RNNBase extends Module {
 
     /**
      * The layers over {@code input} from {@code h0} and {@code c0} (null for zeros): returns the output
-     * sequence and puts each layer and direction's final states, {@code [B, hidden]}, into {@code hN} and
-     * {@code cN} (LSTM; null otherwise), in the order layer 0 forward, layer 0 reverse, layer 1 forward, ...
+     * sequence and, unless they are null, puts each layer and direction's final states, {@code [B, hidden]},
+     * into {@code hN} and {@code cN} (the cell states for LSTM, null elements otherwise), in the order layer 0
+     * forward, layer 0 reverse, layer 1 forward, ...
      * {@code cell} is this layer's {@link #cell}.
      */
     final Tensor layers(Tensor input, Tensor h0, Tensor c0, Tensor[] hN, Tensor[] cN, Cell cell) {
@@ -190,8 +190,10 @@ public abstract class RNNBase extends Module {
                     perStep[t] = hk;
                 }
                 outputs[dir] = Ops.stack(List.of(perStep), 0);
-                hN[k] = hk;
-                cN[k] = ck;
+                if (hN != null) {
+                    hN[k] = hk;
+                    cN[k] = ck;
+                }
             }
             layerInput = bidirectional ? Ops.concat(List.of(outputs), 2) : outputs[0];
             if (dropout > 0 && layer < numLayers - 1) {

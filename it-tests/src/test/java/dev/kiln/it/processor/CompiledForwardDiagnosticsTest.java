@@ -312,9 +312,9 @@ class CompiledForwardDiagnosticsTest {
                 "    @Param Tensor v;",
                 "    enum Cell { PLAIN, GATED }",
                 "    @Forward public Tensor forward(Tensor x) {",
-                "        return run(x, null, Cell.PLAIN);",
+                "        return run(x, null, Cell.PLAIN, null);",
                 "    }",
-                "    final Tensor run(Tensor x, Tensor h0, Cell cell) {",
+                "    final Tensor run(Tensor x, Tensor h0, Cell cell, Tensor[] finalState) {",
                 "        Tensor h = h0 == null ? x.select(0, 0).mul(0) : h0;",
                 "        Tensor[] weights = {w, v};",
                 "        Tensor[] perStep = new Tensor[x.size(0)];",
@@ -322,6 +322,9 @@ class CompiledForwardDiagnosticsTest {
                 "            Tensor pre = x.select(0, t).matmul(weights[0]).add(h.matmul(weights[1]));",
                 "            h = cell == Cell.GATED ? pre.sigmoid().mul(h) : pre.tanh();",
                 "            perStep[t] = h;",
+                "        }",
+                "        if (finalState != null) {",
+                "            finalState[0] = h;",
                 "        }",
                 "        Tensor all = stack(java.util.List.of(perStep), 0);",
                 "        Tensor[] both = {all, all};",
@@ -336,6 +339,7 @@ class CompiledForwardDiagnosticsTest {
         // The null state and the constant cell are decided when the body is read: no branch on them is left.
         assertFalse(compiled.contains("sigmoid"), compiled);
         assertFalse(compiled.contains("h0"), compiled);
+        assertFalse(compiled.contains("finalState"), compiled);
         assertTrue(compiled.contains("perStep[t] = h"), compiled);
         assertTrue(compiled.contains("gradPerStep[t] = null;"), compiled);
         assertTrue(compiled.contains("Frame.accumulateAll(gradPerStep, "), compiled);

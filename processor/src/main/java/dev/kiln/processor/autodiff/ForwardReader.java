@@ -622,6 +622,14 @@ public final class ForwardReader {
             return null;
         }
 
+        /** The array a {@code Tensor[]} local holds, or {@link Value#NULL} for a helper's array parameter given null. */
+        Value nullableArray(ExpressionTree e) {
+            if (e instanceof IdentifierTree id && !isField(e) && tensors.get(id.getName().toString()) == Value.NULL) {
+                return Value.NULL;
+            }
+            return array(e, null);
+        }
+
         /**
          * The array a {@code Tensor[]} expression gives: a local, {@code new Tensor[n]}, {@code {a, b}} or
          * {@code new Tensor[] {a, b}}, or the result of an inlined helper; named {@code name} when new.
@@ -633,6 +641,10 @@ public final class ForwardReader {
             Value local = arrayOf(e);
             if (local != null) {
                 return local;
+            }
+            if (e.getKind() == Tree.Kind.NULL_LITERAL) {
+                // A helper's array parameter given null: its null checks are decided when the body is read.
+                return Value.NULL;
             }
             if (e instanceof NewArrayTree n) {
                 // A Tensor[] is new Tensor[n] (one dimension) or has initializers: javac allows nothing else.
@@ -1093,7 +1105,7 @@ public final class ForwardReader {
                     if (e instanceof BinaryTree b && isNullCheck(b)) {
                         boolean leftNull = b.getLeftOperand().getKind() == Tree.Kind.NULL_LITERAL;
                         ExpressionTree t = leftNull ? b.getRightOperand() : b.getLeftOperand();
-                        Value v = tensor(t, null);
+                        Value v = isTensorArray(typeOf(t)) ? nullableArray(t) : tensor(t, null);
                         if (v.kind() == Value.Kind.NULL) {
                             // A null passed for a tensor: the check is decided here, and folded.
                             return String.valueOf(b.getKind() == Tree.Kind.EQUAL_TO);
@@ -1306,7 +1318,7 @@ public final class ForwardReader {
             ExpressionTree other = b.getLeftOperand().getKind() == Tree.Kind.NULL_LITERAL ? b.getRightOperand()
                     : b.getRightOperand().getKind() == Tree.Kind.NULL_LITERAL ? b.getLeftOperand() : null;
             return other != null && (other instanceof IdentifierTree || other instanceof MemberSelectTree)
-                    && isTensor(typeOf(other));
+                    && (isTensor(typeOf(other)) || isTensorArray(typeOf(other)));
         }
 
         String ref(Value v) {
