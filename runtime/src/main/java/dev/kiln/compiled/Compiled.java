@@ -6,9 +6,13 @@ import dev.kiln.autograd.CompiledNode;
 import dev.kiln.autograd.GradMode;
 import dev.kiln.nn.Module;
 import dev.kiln.ops.Ops;
+import dev.kiln.tensor.DType;
+import dev.kiln.tensor.Shapes;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The entry points generated code calls: {@link #call} puts a compiled module call on the tape as
@@ -82,7 +86,9 @@ public final class Compiled {
      * {@code State}): returns the record's components, or null when nothing needs a gradient. The call is
      * still one node: its output is the components flattened into one tensor, and each component is a view
      * of it, so the engine hands the node the gradients of all of them at once and the frame's backward
-     * runs once.
+     * runs once. Components that cannot share one flat tensor (another floating dtype) get a node of their
+     * own, whose backward is the frame's for their gradients alone; integer and null components are
+     * returned as they are.
      */
     public static <M extends Module> Tensor[] callAll(M module, CompiledModule<M> compiled, Tensor... inputs) {
         if (!enabled || !GradMode.isEnabled() || AnomalyMode.isEnabled()) {
@@ -104,30 +110,51 @@ public final class Compiled {
             return null;
         }
         Frame frame;
-        Tensor flat;
         try (GradMode.Scope ignored = GradMode.noGrad()) {
             frame = compiled.forward(module, inputs, needs);
-            List<Tensor> parts = new ArrayList<>();
-            for (Tensor out : frame.outputs()) {
-                parts.add(out.reshape(out.numel()));
+        }
+        Tensor[] outs = frame.outputs();
+        Tensor[] result = outs.clone();
+        // The floating components, grouped by dtype in order of appearance: one flat tensor and node per group.
+        Map<DType, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < outs.length; i++) {
+            if (outs[i] != null && outs[i].dtype().isFloating()) {
+                groups.computeIfAbsent(outs[i].dtype(), d -> new ArrayList<>()).add(i);
             }
-            flat = Ops.concat(parts, 0);
         }
         Tensor[] all = new Tensor[inputs.length + params.size()];
         System.arraycopy(inputs, 0, all, 0, inputs.length);
         for (int i = 0; i < params.size(); i++) {
             all[inputs.length + i] = params.get(i);
         }
-        Tensor[] outs = frame.outputs();
-        int[][] shapes = new int[outs.length][];
-        for (int i = 0; i < outs.length; i++) {
-            shapes[i] = outs[i].shape();
-        }
         Frame kept = frame;
         int count = inputs.length;
-        Autograd.record(flat, new CompiledNode(module.getClass().getSimpleName(),
-                g -> backward(kept, split(g, shapes), count, params), all));
-        return split(flat, shapes);
+        for (List<Integer> group : groups.values()) {
+            int[][] shapes = new int[group.size()][];
+            Tensor flat;
+            try (GradMode.Scope ignored = GradMode.noGrad()) {
+                List<Tensor> parts = new ArrayList<>();
+                for (int j = 0; j < group.size(); j++) {
+                    Tensor out = outs[group.get(j)];
+                    shapes[j] = out.shape();
+                    parts.add(out.reshape(out.numel()));
+                }
+                flat = Ops.concat(parts, 0);
+            }
+            Autograd.record(flat, new CompiledNode(module.getClass().getSimpleName(), g -> {
+                Tensor[] grads = new Tensor[outs.length];
+                Tensor[] pieces = split(g, shapes);
+                for (int j = 0; j < group.size(); j++) {
+                    grads[group.get(j)] = pieces[j];
+                }
+                return backward(kept, grads, count, params);
+            }, all));
+            Tensor[] views = split(flat, shapes);
+            for (int j = 0; j < group.size(); j++) {
+                result[group.get(j)] = views[j];
+            }
+        }
+        return result;
     }
 
     /** The pieces of a flat tensor, in order, each reshaped to its shape (views, recorded when grad mode is on). */
@@ -135,7 +162,7 @@ public final class Compiled {
         Tensor[] parts = new Tensor[shapes.length];
         int offset = 0;
         for (int i = 0; i < shapes.length; i++) {
-            int n = dev.kiln.tensor.Shapes.numel(shapes[i]);
+            int n = Shapes.numel(shapes[i]);
             parts[i] = flat.slice(0, offset, offset + n).reshape(shapes[i]);
             offset += n;
         }

@@ -266,6 +266,36 @@ class CompiledLayersTest {
     }
 
     @Test
+    void aRecordOfMixedOutputsIsOneNodePerFloatingDtype() {
+        Generator g = new Generator(42);
+        Heads heads = new Heads(g);
+        assertCompiles(heads);
+        Tensor x = Tensor.randn(g, 5, 3);
+        List<List<float[]>> runs = new java.util.ArrayList<>();
+        for (boolean compiled : new boolean[] {false, true}) {
+            Compiled.setEnabled(compiled);
+            try {
+                heads.zeroGrad();
+                Tensor in = x.detach().requiresGrad(true);
+                Heads.Out out = (Heads.Out) heads.call(in);
+                assertNull(out.none());
+                assertTrue(!out.best().dtype().isFloating() && !out.best().requiresGrad(), "the argmax stays integer");
+                assertEquals(DType.FLOAT64, out.wide().dtype());
+                out.scores().mul(Tensor.randn(new Generator(5), 5, 4)).sum()
+                        .add(out.wide().mul(Tensor.randn(new Generator(6), DType.FLOAT64, 5, 4)).sum().to(DType.FLOAT32))
+                        .backward();
+                runs.add(List.of(out.scores().detach().toFloatArray(), out.best().toFloatArray(),
+                        out.wide().detach().toFloatArray(), heads.w.grad().toFloatArray(), in.grad().toFloatArray()));
+            } finally {
+                Compiled.setEnabled(true);
+            }
+        }
+        for (int i = 0; i < runs.get(0).size(); i++) {
+            assertArrayEquals(runs.get(0).get(i), runs.get(1).get(i), (float) TOL, "scores, best, wide, dW, dx: #" + i);
+        }
+    }
+
+    @Test
     void lstmCellPassesFloat64GradCheckThroughTheCompiledPath() {
         Generator g = new Generator(41);
         LSTMCell cell = new LSTMCell(3, 2, true, g, DType.FLOAT64);
