@@ -393,8 +393,16 @@ class CompiledForwardDiagnosticsTest {
                 "        return new Halves(y.tanh(), y.sigmoid());",
                 "    }",
                 "}");
-        Compilation c = javac().withProcessors(new KilnProcessor()).compile(split);
+        JavaFileObject single = module("Single",
+                "public class Single extends Module {",
+                "    public record One(Tensor only) {}",
+                "    @Forward public One forward(Tensor x) {",
+                "        return new One(x.tanh());",
+                "    }",
+                "}");
+        Compilation c = javac().withProcessors(new KilnProcessor()).compile(split, single);
         assertThat(c).succeededWithoutWarnings();
+        assertThat(c).generatedSourceFile("test.Single_Compiled");
         assertEquals(0, c.notes().stream().filter(d -> d.getMessage(null).contains("KLN401")).count(),
                 c.notes().toString());
         String structure = c.generatedSourceFile("test.Split_Module").orElseThrow().getCharContent(true).toString();

@@ -90,9 +90,9 @@ public final class CompiledWriter {
                             .build());
         } else {
             // A record of tensors: the frame has one output per component, and its backward takes their gradients.
-            List<String> others = new ArrayList<>();
+            List<String> firstAlone = new ArrayList<>(List.of("gradOutput"));
             for (int i = 1; i < ir.resultCount(); i++) {
-                others.add("null");
+                firstAlone.add("null");
             }
             call.addMethod(MethodSpec.methodBuilder("finish")
                             .returns(FRAME)
@@ -109,8 +109,8 @@ public final class CompiledWriter {
                             .addParameter(RuntimeNames.TENSOR, "gradOutput")
                             .addParameter(GRAD_SINK, "sink")
                             .addJavadoc("The gradients of the inputs from that of the first output alone.\n")
-                            .addStatement("return backward(new $T[] {gradOutput, $L}, sink)", RuntimeNames.TENSOR,
-                                    String.join(", ", others))
+                            .addStatement("return backward(new $T[] {$L}, sink)", RuntimeNames.TENSOR,
+                                    String.join(", ", firstAlone))
                             .build())
                     .addMethod(MethodSpec.methodBuilder("backward")
                             .addAnnotation(Override.class)
