@@ -351,6 +351,10 @@ public final class CompiledWriter {
                 body.forwardStep(s, code);
             }
             for (Step.Carried c : loop.carried()) {
+                if (c.next().equals(c.phi())) {
+                    // Assigned only in a branch decided away when the body was read: it keeps its value.
+                    continue;
+                }
                 code.addStatement("$N = $L", c.phi().name(), body.ref(c.next()));
                 code.addStatement("$L$N = $L", p(), flag(c.phi()), body.needs(c.next(), it + "."));
             }
