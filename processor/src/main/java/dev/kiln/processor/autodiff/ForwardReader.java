@@ -66,10 +66,14 @@ import javax.lang.model.type.TypeMirror;
  * functions, calls of child layers' {@code @Forward} (or {@code apply}) on {@code @Layer} fields and
  * list/array elements, {@code ?:} and {@code if} on conditions that do not read tensor values,
  * {@code for} loops over {@code @Layer} lists and arrays or with a hyperparameter bound (unrolled at
- * run time), calls of other methods of the class and of static helpers of its package (inlined when
- * they return a tensor; called as they are when they return a hyperparameter or nothing, as a check),
- * and hyperparameters (literals, fields, constants, arithmetic, shapes, {@code isTraining()}, null
- * checks of tensors; primitives, strings, enums and arrays of them).
+ * run time), calls of other methods of the class (and final ones of its annotated superclasses) and of
+ * static helpers of its package (inlined when they return a tensor or a {@code Tensor[]}; called as they
+ * are when they return a hyperparameter or nothing, as a check), {@code Tensor[]} locals (declared once,
+ * written and read by index, passed whole to {@code stack}/{@code concat}), {@code null} for a tensor,
+ * a returned record of tensors (several outputs), and hyperparameters (literals, fields, constants,
+ * arithmetic, shapes, {@code isTraining()}, null checks of tensors; primitives, strings, enums and arrays
+ * of them). A condition decided by constants (a null passed to a helper, an enum constant compared with
+ * the one passed) compiles only the branch it takes.
  */
 public final class ForwardReader {
     private static final String TENSOR = "dev.kiln.tensor.Tensor";

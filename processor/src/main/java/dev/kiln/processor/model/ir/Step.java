@@ -2,7 +2,10 @@ package dev.kiln.processor.model.ir;
 
 import java.util.List;
 
-/** One statement of a compiled forward, in SSA form: each step defines one new tensor value. */
+/**
+ * One statement of a compiled forward, in SSA form over tensors: each step defines at most one new value;
+ * a {@code Tensor[]} is the exception, one value whose elements {@link Store} writes in place.
+ */
 public sealed interface Step {
     /** The line of the user's source it comes from. */
     long line();
