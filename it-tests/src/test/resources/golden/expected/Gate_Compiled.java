@@ -203,9 +203,6 @@ public final class Gate_Compiled implements CompiledModule<Gate> {
                 if (gradT2 != null && nT1) {
                     gradT1 = Frame.accumulate(gradT1, gradT2);
                 }
-                if (gradT1 != null) {
-                    Tensor[] gradT1In = t1Frame.backward(gradT1, sink);
-                }
             } else {
                 if (gradT2 != null && nH) {
                     gradH = Frame.accumulate(gradH, gradT2);

@@ -5,9 +5,14 @@ import dev.kiln.autograd.Autograd;
 import dev.kiln.autograd.CompiledNode;
 import dev.kiln.autograd.GradMode;
 import dev.kiln.nn.Module;
+import dev.kiln.ops.Ops;
+import dev.kiln.tensor.DType;
+import dev.kiln.tensor.Shapes;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The entry points generated code calls: {@link #call} puts a compiled module call on the tape as
@@ -76,10 +81,103 @@ public final class Compiled {
                 g -> backward(kept, g, count, params), all));
     }
 
+    /**
+     * Like {@link #call}, for a module whose {@code @Forward} returns a record of tensors (an LSTM cell's
+     * {@code State}): returns the record's components, or null when nothing needs a gradient. The call is
+     * still one node: its output is the components flattened into one tensor, and each component is a view
+     * of it, so the engine hands the node the gradients of all of them at once and the frame's backward
+     * runs once. Components that cannot share one flat tensor (another floating dtype) get a node of their
+     * own, whose backward is the frame's for their gradients alone; integer and null components are
+     * returned as they are.
+     */
+    public static <M extends Module> Tensor[] callAll(M module, CompiledModule<M> compiled, Tensor... inputs) {
+        if (!enabled || !GradMode.isEnabled() || AnomalyMode.isEnabled()) {
+            return null;
+        }
+        boolean[] needs = new boolean[inputs.length];
+        boolean any = false;
+        for (int i = 0; i < inputs.length; i++) {
+            needs[i] = inputs[i] != null && inputs[i].requiresGrad();
+            any |= needs[i];
+        }
+        List<Tensor> params = new ArrayList<>();
+        for (Tensor p : module.parameters()) {
+            if (p.requiresGrad()) {
+                params.add(p);
+            }
+        }
+        if (!any && params.isEmpty()) {
+            return null;
+        }
+        Frame frame;
+        try (GradMode.Scope ignored = GradMode.noGrad()) {
+            frame = compiled.forward(module, inputs, needs);
+        }
+        Tensor[] outs = frame.outputs();
+        Tensor[] result = outs.clone();
+        // The floating components, grouped by dtype in order of appearance: one flat tensor and node per group.
+        Map<DType, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < outs.length; i++) {
+            if (outs[i] != null && outs[i].dtype().isFloating()) {
+                groups.computeIfAbsent(outs[i].dtype(), d -> new ArrayList<>()).add(i);
+            }
+        }
+        Tensor[] all = new Tensor[inputs.length + params.size()];
+        System.arraycopy(inputs, 0, all, 0, inputs.length);
+        for (int i = 0; i < params.size(); i++) {
+            all[inputs.length + i] = params.get(i);
+        }
+        Frame kept = frame;
+        int count = inputs.length;
+        for (List<Integer> group : groups.values()) {
+            int[][] shapes = new int[group.size()][];
+            Tensor flat;
+            try (GradMode.Scope ignored = GradMode.noGrad()) {
+                List<Tensor> parts = new ArrayList<>();
+                for (int j = 0; j < group.size(); j++) {
+                    Tensor out = outs[group.get(j)];
+                    shapes[j] = out.shape();
+                    parts.add(out.reshape(out.numel()));
+                }
+                flat = Ops.concat(parts, 0);
+            }
+            Autograd.record(flat, new CompiledNode(module.getClass().getSimpleName(), g -> {
+                Tensor[] grads = new Tensor[outs.length];
+                Tensor[] pieces = split(g, shapes);
+                for (int j = 0; j < group.size(); j++) {
+                    grads[group.get(j)] = pieces[j];
+                }
+                return backward(kept, grads, count, params);
+            }, all));
+            Tensor[] views = split(flat, shapes);
+            for (int j = 0; j < group.size(); j++) {
+                result[group.get(j)] = views[j];
+            }
+        }
+        return result;
+    }
+
+    /** The pieces of a flat tensor, in order, each reshaped to its shape (views, recorded when grad mode is on). */
+    private static Tensor[] split(Tensor flat, int[][] shapes) {
+        Tensor[] parts = new Tensor[shapes.length];
+        int offset = 0;
+        for (int i = 0; i < shapes.length; i++) {
+            int n = Shapes.numel(shapes[i]);
+            parts[i] = flat.slice(0, offset, offset + n).reshape(shapes[i]);
+            offset += n;
+        }
+        return parts;
+    }
+
     /** The node's backward: the frame's input gradients, then each parameter's from the sink. */
     private static Tensor[] backward(Frame frame, Tensor gradOutput, int inputCount, List<Tensor> params) {
+        return backward(frame, new Tensor[] {gradOutput}, inputCount, params);
+    }
+
+    /** The node's backward for the gradients of each of the frame's outputs. */
+    private static Tensor[] backward(Frame frame, Tensor[] gradOutputs, int inputCount, List<Tensor> params) {
         GradSink sink = new GradSink(params);
-        Tensor[] inputGrads = frame.backward(gradOutput, sink);
+        Tensor[] inputGrads = frame.backward(gradOutputs, sink);
         Tensor[] all = new Tensor[inputCount + params.size()];
         System.arraycopy(inputGrads, 0, all, 0, inputCount);
         Tensor[] paramGrads = sink.grads();

@@ -12,6 +12,10 @@ public abstract class Frame {
     protected Tensor output;
     /** Whether the output depends on an input or parameter that needs a gradient. */
     protected boolean outputNeedsGrad;
+    /** The outputs of a call that returns a record of tensors (an LSTM cell's {@code State}); null otherwise. */
+    protected Tensor[] outputs;
+    /** Whether each of {@link #outputs} depends on something that needs a gradient. */
+    protected boolean[] outputsNeedGrad;
 
     /** The call's output. */
     public final Tensor output() {
@@ -21,6 +25,24 @@ public abstract class Frame {
     /** Whether the output depends on an input or parameter that needs a gradient. */
     public final boolean outputNeedsGrad() {
         return outputNeedsGrad;
+    }
+
+    /** The call's outputs: the components of the record it returns, or its one output. */
+    public final Tensor[] outputs() {
+        return outputs != null ? outputs : new Tensor[] {output};
+    }
+
+    /** Whether each of {@link #outputs()} depends on an input or parameter that needs a gradient. */
+    public final boolean[] outputsNeedGrad() {
+        return outputsNeedGrad != null ? outputsNeedGrad : new boolean[] {outputNeedsGrad};
+    }
+
+    /**
+     * The gradients of the call's tensor inputs from those of its {@link #outputs()} (null where an output
+     * gets none); a frame with one output runs {@link #backward(Tensor, GradSink)}.
+     */
+    public Tensor[] backward(Tensor[] gradOutputs, GradSink sink) {
+        return backward(gradOutputs[0], sink);
     }
 
     /**
@@ -34,6 +56,16 @@ public abstract class Frame {
     /** {@code sum + g}, where a null {@code sum} is zero: how generated backwards add partial gradients. */
     public static Tensor accumulate(Tensor sum, Tensor g) {
         return g == null ? sum : sum == null ? g : sum.add(g);
+    }
+
+    /**
+     * Adds each of {@code g} into the same element of {@code sums} (a null is zero): how generated backwards
+     * add the gradients an op that read a whole {@code Tensor[]} returns into that array's gradients.
+     */
+    public static void accumulateAll(Tensor[] sums, Tensor[] g) {
+        for (int i = 0; i < g.length; i++) {
+            sums[i] = accumulate(sums[i], g[i]);
+        }
     }
 
     /** Whether parameter (or any module tensor) {@code t} needs a gradient: non-null and requiring one. */

@@ -28,27 +28,18 @@ public class GRU extends RNNBase {
 
     public GRU(int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst, double dropout,
             boolean bidirectional, Generator generator, DType dtype) {
-        super("GRU", 3, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, generator, dtype);
+        super("GRU", Cell.GRU, false, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional,
+                generator, dtype);
     }
 
     /** The output sequence from a zero initial state; see {@link #forwardWithState} for the final state. */
     @Forward
     public Tensor forward(Tensor input) {
-        return run(input, null, null).output();
+        return output(input, Cell.GRU);
     }
 
     /** The output sequence and final hidden state, from {@code h0} (null for zeros). */
     public RnnOutput forwardWithState(Tensor input, Tensor h0) {
         return run(input, h0, null);
-    }
-
-    @Override
-    Tensor[] step(Tensor gi, Tensor h, Tensor c, Tensor whh, Tensor bhh) {
-        return new Tensor[] {Recurrence.gru(gi, h, whh, bhh), null};
-    }
-
-    @Override
-    boolean hasCellState() {
-        return false;
     }
 }

@@ -28,27 +28,18 @@ public class LSTM extends RNNBase {
 
     public LSTM(int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst, double dropout,
             boolean bidirectional, Generator generator, DType dtype) {
-        super("LSTM", 4, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, generator, dtype);
+        super("LSTM", Cell.LSTM, false, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional,
+                generator, dtype);
     }
 
     /** The output sequence from zero initial states; see {@link #forwardWithState} for the final states. */
     @Forward
     public Tensor forward(Tensor input) {
-        return run(input, null, null).output();
+        return output(input, Cell.LSTM);
     }
 
     /** The output sequence and final hidden and cell states, from {@code h0} and {@code c0} (null for zeros). */
     public RnnOutput forwardWithState(Tensor input, Tensor h0, Tensor c0) {
         return run(input, h0, c0);
-    }
-
-    @Override
-    Tensor[] step(Tensor gi, Tensor h, Tensor c, Tensor whh, Tensor bhh) {
-        return Recurrence.lstm(gi, h, c, whh, bhh);
-    }
-
-    @Override
-    boolean hasCellState() {
-        return true;
     }
 }

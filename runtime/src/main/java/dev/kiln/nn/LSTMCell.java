@@ -19,8 +19,9 @@ public class LSTMCell extends Module {
     @Param Tensor weight_hh;
     @Param Tensor bias_ih;
     @Param Tensor bias_hh;
-    private final int inputSize;
-    private final int hiddenSize;
+    // Package-private, not private: the generated LSTMCell_Compiled reads them.
+    final int inputSize;
+    final int hiddenSize;
 
     /** The hidden and cell state after a step, each {@code [batch, hidden_size]} (PyTorch's {@code (h_1, c_1)}). */
     public record State(Tensor h, Tensor c) {}

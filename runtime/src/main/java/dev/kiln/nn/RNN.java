@@ -13,7 +13,6 @@ import dev.kiln.tensor.Tensor;
  * {@code bias_hh_l0}, ... as PyTorch's (see {@link RNNBase}).
  */
 public class RNN extends RNNBase {
-    private final boolean relu;
 
     /** One tanh layer with biases, time-major. */
     public RNN(int inputSize, int hiddenSize) {
@@ -30,8 +29,8 @@ public class RNN extends RNNBase {
     /** @param nonlinearity "tanh" or "relu" */
     public RNN(int inputSize, int hiddenSize, int numLayers, String nonlinearity, boolean bias, boolean batchFirst,
             double dropout, boolean bidirectional, Generator generator, DType dtype) {
-        super("RNN", 1, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, generator, dtype);
-        this.relu = isRelu("RNN", nonlinearity);
+        super("RNN", Cell.RNN, isRelu("RNN", nonlinearity), inputSize, hiddenSize, numLayers, bias, batchFirst,
+                dropout, bidirectional, generator, dtype);
     }
 
     static boolean isRelu(String layer, String nonlinearity) {
@@ -45,22 +44,12 @@ public class RNN extends RNNBase {
     /** The output sequence from zero initial state; see {@link #forwardWithState} for the final state. */
     @Forward
     public Tensor forward(Tensor input) {
-        return run(input, null, null).output();
+        return output(input, Cell.RNN);
     }
 
     /** The output sequence and final hidden state, from {@code h0} (null for zeros). */
     public RnnOutput forwardWithState(Tensor input, Tensor h0) {
         return run(input, h0, null);
-    }
-
-    @Override
-    Tensor[] step(Tensor gi, Tensor h, Tensor c, Tensor whh, Tensor bhh) {
-        return new Tensor[] {Recurrence.rnn(gi, h, whh, bhh, relu), null};
-    }
-
-    @Override
-    boolean hasCellState() {
-        return false;
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.kiln.tensor.Generator;
 import dev.kiln.tensor.ShapeException;
 import dev.kiln.tensor.Shapes;
 import dev.kiln.tensor.Tensor;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,21 +38,39 @@ public abstract class RNNBase extends Module {
     @Param Tensor weight_ih_l3, weight_hh_l3, bias_ih_l3, bias_hh_l3;
     @Param Tensor weight_ih_l3_reverse, weight_hh_l3_reverse, bias_ih_l3_reverse, bias_hh_l3_reverse;
 
-    private final String name;
-    private final int gates;
-    private final int inputSize;
-    private final int hiddenSize;
-    private final int numLayers;
-    private final boolean batchFirst;
-    private final double dropout;
-    private final boolean bidirectional;
-    private final Generator generator;
+    // Package-private, not private: the generated RNN_Compiled, LSTM_Compiled and GRU_Compiled read them.
+    final String name;
+    final Cell cell;
+    /** RNN's nonlinearity: ReLU instead of tanh. */
+    final boolean relu;
+    final int gates;
+    final int inputSize;
+    final int hiddenSize;
+    final int numLayers;
+    final boolean batchFirst;
+    final double dropout;
+    final boolean bidirectional;
+    final Generator generator;
 
-    /** @param gates how many gate blocks the weights stack: 1 (RNN), 4 (LSTM), 3 (GRU) */
-    RNNBase(String name, int gates, int inputSize, int hiddenSize, int numLayers, boolean bias,
+    /** The cell each layer and direction runs (PyTorch's {@code mode}). */
+    enum Cell {
+        RNN(1), LSTM(4), GRU(3);
+
+        /** How many gate blocks the weights stack. */
+        final int gates;
+
+        Cell(int gates) {
+            this.gates = gates;
+        }
+    }
+
+    /** @param relu RNN's nonlinearity is ReLU rather than tanh (false for LSTM and GRU) */
+    RNNBase(String name, Cell cell, boolean relu, int inputSize, int hiddenSize, int numLayers, boolean bias,
             boolean batchFirst, double dropout, boolean bidirectional, Generator generator, DType dtype) {
         this.name = name;
-        this.gates = gates;
+        this.cell = cell;
+        this.relu = relu;
+        this.gates = cell.gates;
         this.inputSize = LayerParams.positive(name, "input_size", inputSize);
         this.hiddenSize = LayerParams.positive(name, "hidden_size", hiddenSize);
         this.numLayers = LayerParams.positive(name, "num_layers", numLayers);
@@ -83,13 +100,13 @@ public abstract class RNNBase extends Module {
     }
 
     /**
-     * One time step of this layer's cell from the input projection {@code gi = x W_ih^T + b_ih}
-     * ({@code [B, gates * hidden]}): returns the next hidden state and, for LSTM, the next cell state.
+     * The output sequence from zero initial states: the {@code @Forward} body of the three layers, which
+     * the processor compiles with {@link #layers} inlined. Each layer passes its own {@code cell} as a
+     * constant, so that its compiled forward holds its own cell's step only.
      */
-    abstract Tensor[] step(Tensor gi, Tensor h, Tensor c, Tensor whh, Tensor bhh);
-
-    /** Whether this layer has a cell state (LSTM). */
-    abstract boolean hasCellState();
+    final Tensor output(Tensor input, Cell cell) {
+        return layers(input, null, null, null, null, cell);
+    }
 
     /**
      * Runs the layers over {@code input} from the initial states {@code h0} (and, for LSTM, {@code c0}),
@@ -97,6 +114,26 @@ public abstract class RNNBase extends Module {
      * null for zeros.
      */
     final RnnOutput run(Tensor input, Tensor h0, Tensor c0) {
+        Tensor[] hN = new Tensor[numLayers * directions()];
+        Tensor[] cN = new Tensor[numLayers * directions()];
+        Tensor output = layers(input, h0, c0, hN, cN, cell);
+        Tensor hOut = Ops.stack(List.of(hN), 0);
+        Tensor cOut = cell == Cell.LSTM ? Ops.stack(List.of(cN), 0) : null;
+        if (input.dim() != 3) {
+            hOut = hOut.squeeze(1);
+            cOut = cOut == null ? null : cOut.squeeze(1);
+        }
+        return new RnnOutput(output, hOut, cOut);
+    }
+
+    /**
+     * The layers over {@code input} from {@code h0} and {@code c0} (null for zeros): returns the output
+     * sequence and, unless they are null, puts each layer and direction's final states, {@code [B, hidden]},
+     * into {@code hN} and {@code cN} (the cell states for LSTM, null elements otherwise), in the order layer 0
+     * forward, layer 0 reverse, layer 1 forward, ...
+     * {@code cell} is this layer's {@link #cell}.
+     */
+    final Tensor layers(Tensor input, Tensor h0, Tensor c0, Tensor[] hN, Tensor[] cN, Cell cell) {
         if ((input.dim() != 2 && input.dim() != 3) || input.size(-1) != inputSize) {
             throw new ShapeException(name + ": input of shape " + Shapes.str(input.shape()) + " must be "
                     + (batchFirst ? "[B, T, " : "[T, B, ") + inputSize + "] or unbatched [T, " + inputSize + "]");
@@ -105,46 +142,65 @@ public abstract class RNNBase extends Module {
         Tensor x = !batched ? input.unsqueeze(1) : batchFirst ? input.transpose(0, 1) : input;
         int steps = x.size(0);
         int batch = x.size(1);
-        int[] stateShape = batched ? new int[] {numLayers * directions(), batch, hiddenSize}
-                : new int[] {numLayers * directions(), hiddenSize};
+        int directions = bidirectional ? 2 : 1;
+        int[] stateShape = batched ? new int[] {numLayers * directions, batch, hiddenSize}
+                : new int[] {numLayers * directions, hiddenSize};
         Tensor h = batchState(Recurrence.stateOrZeros(name, "h0", h0, input, stateShape), batched);
-        Tensor c = hasCellState() ? batchState(Recurrence.stateOrZeros(name, "c0", c0, input, stateShape), batched)
-                : null;
-        List<Tensor> hN = new ArrayList<>();
-        List<Tensor> cN = new ArrayList<>();
+        Tensor c = cell == Cell.LSTM
+                ? batchState(Recurrence.stateOrZeros(name, "c0", c0, input, stateShape), batched) : null;
+        // PyTorch's _flat_weights: w_ih, w_hh, b_ih, b_hh for each layer and direction (unused ones null).
+        Tensor[] weights = {
+            weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0,
+            weight_ih_l0_reverse, weight_hh_l0_reverse, bias_ih_l0_reverse, bias_hh_l0_reverse,
+            weight_ih_l1, weight_hh_l1, bias_ih_l1, bias_hh_l1,
+            weight_ih_l1_reverse, weight_hh_l1_reverse, bias_ih_l1_reverse, bias_hh_l1_reverse,
+            weight_ih_l2, weight_hh_l2, bias_ih_l2, bias_hh_l2,
+            weight_ih_l2_reverse, weight_hh_l2_reverse, bias_ih_l2_reverse, bias_hh_l2_reverse,
+            weight_ih_l3, weight_hh_l3, bias_ih_l3, bias_hh_l3,
+            weight_ih_l3_reverse, weight_hh_l3_reverse, bias_ih_l3_reverse, bias_hh_l3_reverse
+        };
         Tensor layerInput = x;
         for (int layer = 0; layer < numLayers; layer++) {
-            List<Tensor> outputs = new ArrayList<>();
-            for (int dir = 0; dir < directions(); dir++) {
-                Tensor[] p = parameters(layer, dir);
-                int k = layer * directions() + dir;
+            Tensor[] outputs = new Tensor[directions];
+            for (int dir = 0; dir < directions; dir++) {
+                int k = layer * directions + dir;
+                int first = 4 * (2 * layer + dir);
+                Tensor wih = weights[first];
+                Tensor whh = weights[first + 1];
+                Tensor bih = weights[first + 2];
+                Tensor bhh = weights[first + 3];
                 // Every time step's input projection in one matrix product; only h W_hh^T is left per step.
-                Tensor gi = F.linear(layerInput.reshape(steps * batch, layerInput.size(2)), p[0], p[2])
+                Tensor gi = F.linear(layerInput.reshape(steps * batch, layerInput.size(2)), wih, bih)
                         .reshape(steps, batch, gates * hiddenSize);
-                Tensor[] state = {h.select(0, k), c == null ? null : c.select(0, k)};
+                Tensor hk = h.select(0, k);
+                Tensor ck = c == null ? null : c.select(0, k);
                 Tensor[] perStep = new Tensor[steps];
                 for (int s = 0; s < steps; s++) {
                     int t = dir == 0 ? s : steps - 1 - s;
-                    state = step(gi.select(0, t), state[0], state[1], p[1], p[3]);
-                    perStep[t] = state[0];
+                    Tensor git = gi.select(0, t);
+                    if (cell == Cell.LSTM) {
+                        Tensor[] state = Recurrence.lstm(git, hk, ck, whh, bhh);
+                        hk = state[0];
+                        ck = state[1];
+                    } else if (cell == Cell.GRU) {
+                        hk = Recurrence.gru(git, hk, whh, bhh);
+                    } else {
+                        hk = Recurrence.rnn(git, hk, whh, bhh, relu);
+                    }
+                    perStep[t] = hk;
                 }
-                outputs.add(Ops.stack(List.of(perStep), 0));
-                hN.add(state[0]);
-                cN.add(state[1]);
+                outputs[dir] = Ops.stack(List.of(perStep), 0);
+                if (hN != null) {
+                    hN[k] = hk;
+                    cN[k] = ck;
+                }
             }
-            layerInput = outputs.size() == 1 ? outputs.get(0) : Ops.concat(outputs, 2);
+            layerInput = bidirectional ? Ops.concat(List.of(outputs), 2) : outputs[0];
             if (dropout > 0 && layer < numLayers - 1) {
                 layerInput = F.dropout(layerInput, dropout, isTraining(), generator);
             }
         }
-        Tensor output = !batched ? layerInput.squeeze(1) : batchFirst ? layerInput.transpose(0, 1) : layerInput;
-        Tensor hOut = Ops.stack(hN, 0);
-        Tensor cOut = c == null ? null : Ops.stack(cN, 0);
-        if (!batched) {
-            hOut = hOut.squeeze(1);
-            cOut = cOut == null ? null : cOut.squeeze(1);
-        }
-        return new RnnOutput(output, hOut, cOut);
+        return !batched ? layerInput.squeeze(1) : batchFirst ? layerInput.transpose(0, 1) : layerInput;
     }
 
     private static Tensor batchState(Tensor state, boolean batched) {
@@ -248,7 +304,7 @@ public abstract class RNNBase extends Module {
         return layer;
     }
 
-    private int directions() {
+    int directions() {
         return bidirectional ? 2 : 1;
     }
 

@@ -55,9 +55,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every {@code nn} layer through the compiled path against the eager tape: on its own and as the child
- * of a compiled parent ({@link Wrap}). Every layer's body compiles except the sequence layers
- * ({@code RNN}, {@code LSTM}, {@code GRU}: per-layer parameter arrays and lists of steps) and
- * {@code LSTMCell} (it returns a state record); those run on a private tape inside the compiled parent.
+ * of a compiled parent ({@link Wrap}). Every layer's body compiles; {@code LSTMCell}, whose forward returns a
+ * record of two tensors, is checked through {@code call} (a parent cannot hold its {@code State} in a compiled
+ * body).
  */
 class CompiledLayersTest {
     private static final double TOL = 1e-5;
@@ -199,20 +199,241 @@ class CompiledLayersTest {
         checkLoss(new NLLLoss(), x.logSoftmax(1), classes);
     }
 
+    /** What one LSTMCell call gave: h, c, then the gradients of the parameters and of x, h0, c0. */
+    private static List<float[]> lstmCellRun(LSTMCell cell, boolean compiled, Tensor... inputs) {
+        Compiled.setEnabled(compiled);
+        try {
+            cell.zeroGrad();
+            Tensor[] xs = new Tensor[inputs.length];
+            for (int i = 0; i < xs.length; i++) {
+                xs[i] = inputs[i].detach().requiresGrad(true);
+            }
+            LSTMCell.State s = (LSTMCell.State) cell.call((Object[]) xs);
+            // h's node tells the paths apart: the eager LSTM's last op, or a view of the compiled call's outputs.
+            assertEquals(compiled, !s.h().gradFn().name().equals("mul"), "compiled " + compiled + ": "
+                    + s.h().gradFn().name());
+            Tensor wh = Tensor.randn(new Generator(98), s.h().dtype(), s.h().shape());
+            Tensor wc = Tensor.randn(new Generator(97), s.c().dtype(), s.c().shape());
+            s.h().mul(wh).sum().add(s.c().mul(wc).sum()).backward();
+            List<float[]> out = new java.util.ArrayList<>(List.of(s.h().detach().toFloatArray(),
+                    s.c().detach().toFloatArray()));
+            for (Tensor p : cell.parameters()) {
+                out.add(p.grad().toFloatArray());
+            }
+            for (Tensor x : xs) {
+                out.add(x.grad().toFloatArray());
+            }
+            return out;
+        } finally {
+            Compiled.setEnabled(true);
+        }
+    }
+
+    @Test
+    void lstmCellCompilesItsTwoOutputsAsOneNode() {
+        Generator g = new Generator(40);
+        for (boolean bias : new boolean[] {true, false}) {
+            LSTMCell cell = new LSTMCell(4, 3, bias, g, DType.FLOAT32);
+            assertCompiles(cell);
+            for (int[] batch : new int[][] {{2}, {}}) {
+                Tensor x = Tensor.randn(g, concat(batch, 4));
+                Tensor h = Tensor.randn(g, concat(batch, 3));
+                Tensor c = Tensor.randn(g, concat(batch, 3));
+                List<float[]> eager = lstmCellRun(cell, false, x, h, c);
+                List<float[]> compiled = lstmCellRun(cell, true, x, h, c);
+                assertEquals(eager.size(), compiled.size());
+                for (int i = 0; i < eager.size(); i++) {
+                    assertArrayEquals(eager.get(i), compiled.get(i), (float) TOL, "bias " + bias + ", batch "
+                            + java.util.Arrays.toString(batch) + ": h, c, parameter and input gradients, #" + i);
+                }
+            }
+            // The frame's one-gradient backward is that of the first output, h, alone.
+            Tensor x = Tensor.randn(g, 2, 4);
+            Tensor h = Tensor.randn(g, 2, 3);
+            Tensor c = Tensor.randn(g, 2, 3);
+            Frame frame = cell.compiledForward().forward(cell, new Tensor[] {x, h, c}, new boolean[] {true, true, true});
+            assertEquals(2, frame.outputs().length);
+            Tensor gh = Tensor.randn(g, 2, 3);
+            Tensor[] one = frame.backward(gh, new GradSink(List.of()));
+            Tensor[] both = frame.backward(new Tensor[] {gh, null}, new GradSink(List.of()));
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(both[i].toFloatArray(), one[i].toFloatArray(), (float) TOL, "input " + i);
+            }
+        }
+        ShapeException e = assertThrows(ShapeException.class, () -> new LSTMCell(4, 3).call(
+                Tensor.randn(g, 2, 4).requiresGrad(true), Tensor.randn(g, 2, 5), Tensor.randn(g, 2, 3)));
+        assertTrue(e.getMessage().contains("hx of shape [2, 5] must be [2, 3]"), e.getMessage());
+    }
+
+    @Test
+    void aRecordOfMixedOutputsIsOneNodePerFloatingDtype() {
+        Generator g = new Generator(42);
+        Heads heads = new Heads(g);
+        assertCompiles(heads);
+        Tensor x = Tensor.randn(g, 5, 3);
+        List<List<float[]>> runs = new java.util.ArrayList<>();
+        for (boolean compiled : new boolean[] {false, true}) {
+            Compiled.setEnabled(compiled);
+            try {
+                heads.zeroGrad();
+                Tensor in = x.detach().requiresGrad(true);
+                Heads.Out out = (Heads.Out) heads.call(in);
+                assertNull(out.none());
+                assertTrue(!out.best().dtype().isFloating() && !out.best().requiresGrad(), "the argmax stays integer");
+                assertEquals(DType.FLOAT64, out.wide().dtype());
+                out.scores().mul(Tensor.randn(new Generator(5), 5, 4)).sum()
+                        .add(out.wide().mul(Tensor.randn(new Generator(6), DType.FLOAT64, 5, 4)).sum().to(DType.FLOAT32))
+                        .backward();
+                runs.add(List.of(out.scores().detach().toFloatArray(), out.best().toFloatArray(),
+                        out.wide().detach().toFloatArray(), heads.w.grad().toFloatArray(), in.grad().toFloatArray()));
+            } finally {
+                Compiled.setEnabled(true);
+            }
+        }
+        for (int i = 0; i < runs.get(0).size(); i++) {
+            assertArrayEquals(runs.get(0).get(i), runs.get(1).get(i), (float) TOL, "scores, best, wide, dW, dx: #" + i);
+        }
+    }
+
+    @Test
+    void lstmCellPassesFloat64GradCheckThroughTheCompiledPath() {
+        Generator g = new Generator(41);
+        LSTMCell cell = new LSTMCell(3, 2, true, g, DType.FLOAT64);
+        assertCompiles(cell);
+        Tensor[] all = new Tensor[3 + cell.parameters().size()];
+        all[0] = Tensor.randn(g, DType.FLOAT64, 2, 3).requiresGrad(true);
+        all[1] = Tensor.randn(g, DType.FLOAT64, 2, 2).requiresGrad(true);
+        all[2] = Tensor.randn(g, DType.FLOAT64, 2, 2).requiresGrad(true);
+        for (int i = 0; i < cell.parameters().size(); i++) {
+            all[3 + i] = cell.parameters().get(i);
+        }
+        GradCheck.check(in -> {
+            LSTMCell.State s = (LSTMCell.State) cell.call(in[0], in[1], in[2]);
+            return s.h().mul(2).add(s.c().mul(3));
+        }, all);
+    }
+
+    private static int[] concat(int[] a, int b) {
+        int[] out = java.util.Arrays.copyOf(a, a.length + 1);
+        out[a.length] = b;
+        return out;
+    }
+
     @Test
     void recurrentLayersAndCells() {
         Generator g = new Generator(28);
-        for (Module eager : List.<Module>of(new RNN(4, 3), new LSTM(4, 3), new GRU(4, 3), new LSTMCell(4, 3))) {
-            assertNull(eager.compiledForward(), eager.getClass().getSimpleName() + " runs eagerly (note KLN401)");
-        }
-        check(new RNN(4, 3), Tensor.randn(g, 5, 2, 4));
-        check(new LSTM(4, 3), Tensor.randn(g, 5, 2, 4));
-        check(new GRU(4, 3), Tensor.randn(g, 5, 2, 4));
         for (Module cell : List.<Module>of(new RNNCell(4, 3), new GRUCell(4, 3),
                 new RNNCell(4, 3, false, "relu", g, DType.FLOAT32))) {
             assertCompiles(cell);
             CompiledCheck.assertMatchesEager(cell, TOL, null, Tensor.randn(g, 2, 4), Tensor.randn(g, 2, 3));
             CompiledCheck.assertMatchesEager(new Wrap2(cell), TOL, null, Tensor.randn(g, 2, 4), Tensor.randn(g, 2, 3));
+        }
+    }
+
+    /** One sequence-layer configuration: PyTorch's arguments and the input shape. */
+    private record Config(String kind, int layers, String nonlinearity, boolean bias, boolean batchFirst,
+            double dropout, boolean bidirectional, int... shape) {
+        Module build(Generator g, DType dtype) {
+            return switch (kind) {
+                case "RNN" -> new RNN(3, 4, layers, nonlinearity, bias, batchFirst, dropout, bidirectional, g, dtype);
+                case "LSTM" -> new LSTM(3, 4, layers, bias, batchFirst, dropout, bidirectional, g, dtype);
+                default -> new GRU(3, 4, layers, bias, batchFirst, dropout, bidirectional, g, dtype);
+            };
+        }
+    }
+
+    /** Each layer in one and two layers, bidirectional, batch-first, unbatched, without biases, RNN's relu. */
+    private static List<Config> sequenceConfigs() {
+        List<Config> configs = new java.util.ArrayList<>();
+        for (String kind : List.of("RNN", "LSTM", "GRU")) {
+            configs.add(new Config(kind, 1, "tanh", true, false, 0, false, 5, 2, 3));
+            configs.add(new Config(kind, 2, "tanh", true, false, 0, false, 4, 2, 3));
+            configs.add(new Config(kind, 2, "tanh", true, false, 0, true, 4, 3, 3));
+            configs.add(new Config(kind, 1, "tanh", true, true, 0, true, 2, 5, 3));
+            configs.add(new Config(kind, 2, "tanh", true, false, 0, false, 6, 3));
+            configs.add(new Config(kind, 1, "tanh", false, false, 0, true, 3, 2, 3));
+        }
+        configs.add(new Config("RNN", 2, "relu", true, true, 0, true, 2, 4, 3));
+        configs.add(new Config("RNN", 1, "relu", false, false, 0, false, 4, 3));
+        return configs;
+    }
+
+    @Test
+    void sequenceLayersCompileAndMatchEager() {
+        Generator g = new Generator(35);
+        for (Config c : sequenceConfigs()) {
+            Module layer = c.build(g, DType.FLOAT32);
+            assertCompiles(layer);
+            Tensor x = Tensor.randn(g, c.shape());
+            check(layer, x);
+            // The output of the compiled forward is the eager one of forwardWithState, which keeps its own path.
+            Tensor out = layer.apply(x.requiresGrad(true));
+            assertEquals(layer.getClass().getSimpleName(), out.gradFn().name(), c + ": one node for the compiled call");
+        }
+    }
+
+    @Test
+    void sequenceLayersWithDropoutInTrainingAndEvaluation() {
+        Generator g = new Generator(36);
+        for (String kind : List.of("RNN", "LSTM", "GRU")) {
+            Generator masks = new Generator(37);
+            Module layer = new Config(kind, 3, "tanh", true, false, 0.4, kind.equals("GRU"), 4, 2, 3)
+                    .build(masks, DType.FLOAT32);
+            assertCompiles(layer);
+            Tensor x = Tensor.randn(g, 4, 2, 3);
+            CompiledCheck.assertMatchesEager(layer, TOL, masks, x);
+            CompiledCheck.assertMatchesEager(new Wrap(layer), TOL, masks, x);
+            // Training draws masks: two runs from different generator states differ.
+            Tensor first = layer.apply(x.requiresGrad(true));
+            Tensor second = layer.apply(x.requiresGrad(true));
+            assertTrue(!java.util.Arrays.equals(first.toFloatArray(), second.toFloatArray()), kind + ": dropout masks");
+            layer.eval();
+            check(layer, x);
+        }
+    }
+
+    @Test
+    void sequenceLayersKeepTheirStateAndShapeErrors() {
+        Generator g = new Generator(38);
+        for (Config c : List.of(new Config("LSTM", 2, "tanh", true, false, 0, true, 3, 2, 3),
+                new Config("GRU", 1, "tanh", true, true, 0, false, 2, 3, 3))) {
+            Module layer = c.build(g, DType.FLOAT32);
+            Tensor x = Tensor.randn(g, c.shape());
+            // forwardWithState runs eagerly on the same body: its output is the compiled forward's.
+            Tensor viaState = layer instanceof LSTM l ? l.forwardWithState(x, null, null).output()
+                    : ((GRU) layer).forwardWithState(x, null).output();
+            assertArrayEquals(viaState.toFloatArray(), layer.apply(x.requiresGrad(true)).toFloatArray(), (float) TOL,
+                    c + ": forwardWithState and the compiled forward");
+            ShapeException e = assertThrows(ShapeException.class, () -> layer.apply(Tensor.randn(g, 2, 2, 5)
+                    .requiresGrad(true)));
+            assertTrue(e.getMessage().contains("input of shape [2, 2, 5] must be"), e.getMessage());
+        }
+        LSTM lstm = new LSTM(3, 4, 1, true, false, 0, false, g, DType.FLOAT32);
+        Tensor x = Tensor.randn(g, 5, 2, 3);
+        dev.kiln.nn.RnnOutput out = lstm.forwardWithState(x, Tensor.randn(g, 1, 2, 4), Tensor.randn(g, 1, 2, 4));
+        assertArrayEquals(new int[] {1, 2, 4}, out.hN().shape());
+        assertArrayEquals(new int[] {1, 2, 4}, out.cN().shape());
+        assertArrayEquals(out.output().select(0, 4).toFloatArray(), out.hN().select(0, 0).toFloatArray(), (float) TOL,
+                "the last step's output is the final hidden state");
+    }
+
+    @Test
+    void sequenceLayersPassFloat64GradCheck() {
+        Generator g = new Generator(39);
+        for (Config c : List.of(new Config("RNN", 2, "tanh", true, true, 0, true, 2, 3, 3),
+                new Config("LSTM", 2, "tanh", true, false, 0, true, 3, 2, 3),
+                new Config("GRU", 1, "tanh", false, false, 0, false, 3, 3),
+                new Config("RNN", 1, "relu", true, false, 0, false, 3, 2, 3))) {
+            Module layer = c.build(g, DType.FLOAT64);
+            assertCompiles(layer);
+            Tensor[] all = new Tensor[1 + layer.parameters().size()];
+            all[0] = Tensor.randn(g, DType.FLOAT64, c.shape()).requiresGrad(true);
+            for (int i = 0; i < layer.parameters().size(); i++) {
+                all[1 + i] = layer.parameters().get(i);
+            }
+            Wrap wrap = new Wrap(layer);
+            GradCheck.check(in -> layer.apply(in[0]), all);
+            GradCheck.check(in -> wrap.apply(in[0]), all);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.kiln.compiled;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -128,5 +129,21 @@ class ControlFlowCompiledTest {
             OpChain chain = new OpChain(g, 3, 5, DType.FLOAT64);
             GradCheck.check(in -> chain.apply(in[0]), Tensor.randn(g, DType.FLOAT64, 2, 3).requiresGrad(true));
         }
+    }
+
+    @Test
+    void tensorArraysMatchEagerAndPassGradCheck() {
+        Generator g = new Generator(61);
+        ArrayNet net = new ArrayNet(g, DType.FLOAT32);
+        assertNotNull(net.compiledForward());
+        CompiledCheck.assertMatchesEager(net, 1e-5, null, Tensor.randn(g, 4, 2, 3));
+        CompiledCheck.assertMatchesEager(new Wrap(net), 1e-5, null, Tensor.randn(g, 4, 2, 3));
+        net.zeroGrad();
+        net.apply(Tensor.randn(g, 4, 2, 3).requiresGrad(true)).sum().backward();
+        assertNull(net.unused.grad(), "an array element never read gets no gradient");
+        ArrayNet wide = new ArrayNet(g, DType.FLOAT64);
+        Tensor x = Tensor.randn(g, DType.FLOAT64, 3, 2, 3).requiresGrad(true);
+        GradCheck.check(in -> wide.apply(in[0]), x, wide.w0, wide.w1);
+        GradCheck.check(in -> new Wrap(wide).apply(in[0]), x, wide.w0, wide.w1);
     }
 }

@@ -3,6 +3,8 @@ package dev.kiln.it.processor;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static com.google.testing.compile.Compiler.javac;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
@@ -273,6 +275,144 @@ class CompiledForwardDiagnosticsTest {
         assertThat(c).hadNoteContaining("[KLN401] Listing.forward(Tensor) runs eagerly: line 9: the local 'parts' has "
                 + "type java.util.List<dev.kiln.tensor.Tensor>; compiled forwards hold tensors and hyperparameters "
                 + "(primitives, strings, enums, arrays of them)").inFile(listing).onLine(9);
+    }
+
+    @Test
+    void kln401AnArrayAssignedAgainAndAnArrayFromAnUnknownCallNameTheirLines() {
+        JavaFileObject again = module("Again",
+                "public class Again extends Module {",                     // 7
+                "    @Forward public Tensor forward(Tensor x) {",
+                "        Tensor[] parts = new Tensor[2];",
+                "        parts = new Tensor[3];",                           // 10
+                "        return x;",
+                "    }",
+                "}");
+        JavaFileObject copied = module("Copied",
+                "public class Copied extends Module {",                    // 7
+                "    @Forward public Tensor forward(Tensor x) {",
+                "        Tensor[] parts = {x, x};",
+                "        Tensor[] copy = java.util.Arrays.copyOf(parts, 2);", // 10
+                "        return stack(java.util.List.of(copy), 0);",
+                "    }",
+                "}");
+        Compilation c = javac().withProcessors(new KilnProcessor()).compile(again, copied);
+        assertThat(c).succeeded();
+        assertThat(c).hadNoteContaining("[KLN401] Again.forward(Tensor) runs eagerly: line 10: it assigns the array "
+                + "'parts' again (declare each Tensor[] once and write its elements)").inFile(again).onLine(10);
+        assertThat(c).hadNoteContaining("[KLN401] Copied.forward(Tensor) runs eagerly: line 10: the array "
+                + "'java.util.Arrays.copyOf(parts, 2)' (a Tensor[] is a local declared with new Tensor[n] or {a, b, ...}, "
+                + "or returned by a helper Kiln inlines)").inFile(copied).onLine(10);
+    }
+
+    @Test
+    void tensorArraysNullStatesAndConstantArgumentsCompileWithoutNotes() throws java.io.IOException {
+        JavaFileObject steps = module("Steps",
+                "public class Steps extends Module {",                     // 7
+                "    @Param Tensor w;",
+                "    @Param Tensor v;",
+                "    enum Cell { PLAIN, GATED }",
+                "    @Forward public Tensor forward(Tensor x) {",
+                "        return run(x, null, Cell.PLAIN, null);",
+                "    }",
+                "    final Tensor run(Tensor x, Tensor h0, Cell cell, Tensor[] finalState) {",
+                "        Tensor h = h0 == null ? x.select(0, 0).mul(0) : h0;",
+                "        Tensor[] weights = {w, v};",
+                "        Tensor[] perStep = new Tensor[x.size(0)];",
+                "        for (int t = 0; t < x.size(0); t++) {",
+                "            Tensor pre = x.select(0, t).matmul(weights[0]).add(h.matmul(weights[1]));",
+                "            h = cell == Cell.GATED ? pre.sigmoid().mul(h) : pre.tanh();",
+                "            perStep[t] = h;",
+                "        }",
+                "        if (finalState != null) {",
+                "            finalState[0] = h;",
+                "        }",
+                "        Tensor all = stack(java.util.List.of(perStep), 0);",
+                "        Tensor[] both = {all, all};",
+                "        return concat(java.util.Arrays.asList(both), 1);",
+                "    }",
+                "}");
+        Compilation c = javac().withProcessors(new KilnProcessor()).compile(steps);
+        assertThat(c).succeededWithoutWarnings();
+        assertEquals(0, c.notes().stream().filter(d -> d.getMessage(null).contains("KLN401")).count(),
+                c.notes().toString());
+        String compiled = c.generatedSourceFile("test.Steps_Compiled").orElseThrow().getCharContent(true).toString();
+        // The null state and the constant cell are decided when the body is read: no branch on them is left.
+        assertFalse(compiled.contains("sigmoid"), compiled);
+        assertFalse(compiled.contains("h0"), compiled);
+        assertFalse(compiled.contains("finalState"), compiled);
+        assertTrue(compiled.contains("perStep[t] = h"), compiled);
+        assertTrue(compiled.contains("gradPerStep[t] = null;"), compiled);
+        assertTrue(compiled.contains("Frame.accumulateAll(gradPerStep, "), compiled);
+        assertTrue(compiled.contains("sink.add(module.w, gradWeights[0]);"), compiled);
+    }
+
+    @Test
+    void kln401ReturnsThatAreNotATensorOrARecordBuiltAtTheEndNameTheirLines() {
+        JavaFileObject texts = module("Texts",
+                "public class Texts extends Module {",                     // 7
+                "    @Forward public String forward(Tensor x) {",           // 8
+                "        return \"x\";",
+                "    }",
+                "}");
+        JavaFileObject early = module("Early",
+                "public class Early extends Module {",                     // 7
+                "    public record Pair(Tensor a, Tensor b) {}",
+                "    @Forward public Pair forward(Tensor x) {",
+                "        if (x.dim() == 1) {",                             // 10
+                "            return new Pair(x, x);",
+                "        }",
+                "        return new Pair(x.mul(2), x);",
+                "    }",
+                "}");
+        JavaFileObject kept = module("Kept",
+                "public class Kept extends Module {",                      // 7
+                "    public record Pair(Tensor a, Tensor b) {}",
+                "    Pair last;",
+                "    @Forward public Pair forward(Tensor x) {",
+                "        return last;",                                    // 11
+                "    }",
+                "}");
+        Compilation c = javac().withProcessors(new KilnProcessor()).compile(texts, early, kept);
+        assertThat(c).succeeded();
+        assertThat(c).hadNoteContaining("[KLN401] Texts.forward(Tensor) runs eagerly: line 8: it returns "
+                + "java.lang.String, neither a Tensor nor a record of tensors").inFile(texts).onLine(8);
+        assertThat(c).hadNoteContaining("[KLN401] Early.forward(Tensor) runs eagerly: line 10: an if whose branches "
+                + "return arrays or records of tensors (return once, at the end)").inFile(early).onLine(10);
+        assertThat(c).hadNoteContaining("[KLN401] Kept.forward(Tensor) runs eagerly: line 11: it returns 'last' "
+                + "(write return new Pair(a, b, ...))").inFile(kept).onLine(11);
+    }
+
+    @Test
+    void aForwardReturningARecordOfTensorsCompilesToOneCallWithSeveralOutputs() throws java.io.IOException {
+        JavaFileObject split = module("Split",
+                "public class Split extends Module {",
+                "    public record Halves(Tensor low, Tensor high) {}",
+                "    @Param Tensor w;",
+                "    @Forward public Halves forward(Tensor x) {",
+                "        Tensor y = x.matmul(w);",
+                "        return new Halves(y.tanh(), y.sigmoid());",
+                "    }",
+                "}");
+        JavaFileObject single = module("Single",
+                "public class Single extends Module {",
+                "    public record One(Tensor only) {}",
+                "    @Forward public One forward(Tensor x) {",
+                "        return new One(x.tanh());",
+                "    }",
+                "}");
+        Compilation c = javac().withProcessors(new KilnProcessor()).compile(split, single);
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(c).generatedSourceFile("test.Single_Compiled");
+        assertEquals(0, c.notes().stream().filter(d -> d.getMessage(null).contains("KLN401")).count(),
+                c.notes().toString());
+        String structure = c.generatedSourceFile("test.Split_Module").orElseThrow().getCharContent(true).toString();
+        assertTrue(structure.contains("Tensor[] compiled = Compiled.callAll(module, Split_Compiled.INSTANCE, x);"),
+                structure);
+        assertTrue(structure.contains("return new Split.Halves(compiled[0], compiled[1]);"), structure);
+        String compiled = c.generatedSourceFile("test.Split_Compiled").orElseThrow().getCharContent(true).toString();
+        assertTrue(compiled.contains("return call.finish(halves, nHalves);"), compiled);
+        assertTrue(compiled.contains("public Tensor[] backward(Tensor[] gradOutputs, GradSink sink) {"), compiled);
+        assertTrue(compiled.contains("Frame.accumulateAll(gradHalves, gradOutputs);"), compiled);
     }
 
     @Test

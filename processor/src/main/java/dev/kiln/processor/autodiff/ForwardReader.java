@@ -66,10 +66,14 @@ import javax.lang.model.type.TypeMirror;
  * functions, calls of child layers' {@code @Forward} (or {@code apply}) on {@code @Layer} fields and
  * list/array elements, {@code ?:} and {@code if} on conditions that do not read tensor values,
  * {@code for} loops over {@code @Layer} lists and arrays or with a hyperparameter bound (unrolled at
- * run time), calls of other methods of the class and of static helpers of its package (inlined when
- * they return a tensor; called as they are when they return a hyperparameter or nothing, as a check),
- * and hyperparameters (literals, fields, constants, arithmetic, shapes, {@code isTraining()}, null
- * checks of tensors; primitives, strings, enums and arrays of them).
+ * run time), calls of other methods of the class (and final ones of its annotated superclasses) and of
+ * static helpers of its package (inlined when they return a tensor or a {@code Tensor[]}; called as they
+ * are when they return a hyperparameter or nothing, as a check), {@code Tensor[]} locals (declared once,
+ * written and read by index, passed whole to {@code stack}/{@code concat}), {@code null} for a tensor,
+ * a returned record of tensors (several outputs), and hyperparameters (literals, fields, constants,
+ * arithmetic, shapes, {@code isTraining()}, null checks of tensors; primitives, strings, enums and arrays
+ * of them). A condition decided by constants (a null passed to a helper, an enum constant compared with
+ * the one passed) compiles only the branch it takes.
  */
 public final class ForwardReader {
     private static final String TENSOR = "dev.kiln.tensor.Tensor";
@@ -136,8 +140,9 @@ public final class ForwardReader {
         Map<String, String> scalars = new HashMap<>();
         /** Loop variables that hold an element of a {@code @Layer} list: the user's name to the generated one. */
         Map<String, String> layerVars = new HashMap<>();
-        // "next" and "output" too, whose gradients (gradNext, gradOutput) the generated backward names.
-        final Set<String> used = new HashSet<>(Set.of("next", "output"));
+        // "next", "output" and "outputs" too, whose gradients (gradNext, gradOutput, gradOutputs) the generated
+        // backward names.
+        final Set<String> used = new HashSet<>(Set.of("next", "output", "outputs"));
         final Set<ExecutableElement> inlining = new HashSet<>();
         List<Step> steps = new ArrayList<>();
         int temps;
@@ -154,6 +159,10 @@ public final class ForwardReader {
         final Set<String> counters = new HashSet<>();
         int selects;
         int loops;
+        /** While a helper that returns a {@code Tensor[]} is inlined, the caller's name for that array. */
+        String returnedArrayName;
+        /** The enum constants read so far, by the source that names them: constants a condition may compare. */
+        final Set<String> enumConstants = new HashSet<>();
 
         Session(TypeElement type, CompilationUnitTree unit) {
             used.addAll(RESERVED);
@@ -173,8 +182,13 @@ public final class ForwardReader {
         }
 
         ForwardIr method(ExecutableElement method, MethodTree tree) {
+            String record = null;
             if (!isTensor(method.getReturnType())) {
-                throw new Unsupported(tree, "it returns " + method.getReturnType() + ", not a Tensor");
+                record = tensorRecord(method.getReturnType());
+                if (record == null) {
+                    throw new Unsupported(tree, "it returns " + method.getReturnType() + ", neither a Tensor nor a "
+                            + "record of tensors");
+                }
             }
             List<Value> inputs = new ArrayList<>();
             for (VariableElement p : method.getParameters()) {
@@ -202,7 +216,7 @@ public final class ForwardReader {
             if (result == null) {
                 throw new Unsupported(tree, "it does not end in a return statement");
             }
-            return new ForwardIr(inputs, steps, result);
+            return new ForwardIr(inputs, steps, result, record);
         }
 
         Value block(BlockTree body) {
@@ -218,7 +232,12 @@ public final class ForwardReader {
             for (int i = 0; i < statements.size(); i++) {
                 StatementTree st = statements.get(i);
                 if (st instanceof ReturnTree ret) {
-                    return tensor(ret.getExpression(), null);
+                    TypeMirror returned = typeOf(ret.getExpression());
+                    if (tensorRecord(returned) != null) {
+                        return components(ret.getExpression());
+                    }
+                    return isTensorArray(returned) ? array(ret.getExpression(), returnedArrayName)
+                            : tensor(ret.getExpression(), null);
                 }
                 if (st instanceof IfTree t && containsReturn(t.getThenStatement())) {
                     List<StatementTree> rest = new ArrayList<>();
@@ -235,6 +254,10 @@ public final class ForwardReader {
 
         Value returningIf(IfTree t, List<StatementTree> thenStatements, List<StatementTree> elseStatements) {
             String condition = scalar(t.getCondition());
+            if (isKnown(condition)) {
+                // Decided when the body is read (a null state passed to a helper): only that branch is compiled.
+                return returning(condition.equals("true") ? thenStatements : elseStatements);
+            }
             Map<String, Value> before = new HashMap<>(tensors);
             List<Step> outer = steps;
             steps = new ArrayList<>();
@@ -248,6 +271,10 @@ public final class ForwardReader {
             steps = outer;
             if (a == null || b == null) {
                 throw new Unsupported(t, "an if that returns on some paths only (end each branch in a return)");
+            }
+            if (a.kind() == Value.Kind.ARRAY || b.kind() == Value.Kind.ARRAY) {
+                throw new Unsupported(t, "an if whose branches return arrays or records of tensors (return once, at "
+                        + "the end)");
             }
             Value out = new Value(fresh(null), Value.Kind.LOCAL);
             steps.add(new Step.Select("c" + (++selects), condition, thenSteps, elseSteps,
@@ -295,6 +322,8 @@ public final class ForwardReader {
                     TypeMirror t = trees.getElement(TreePath.getPath(unit, v)).asType();
                     if (isTensor(t)) {
                         tensors.put(name, tensor(v.getInitializer(), name));
+                    } else if (isTensorArray(t)) {
+                        tensors.put(name, array(v.getInitializer(), name));
                     } else if (isScalarType(t)) {
                         String source = scalar(v.getInitializer());
                         String generated = fresh(name);
@@ -315,6 +344,16 @@ public final class ForwardReader {
                     if (!(e instanceof AssignmentTree a)) {
                         throw new Unsupported(st, "the statement '" + e + "' is not an assignment (a call for its "
                                 + "side effect, an in-place update)");
+                    }
+                    if (a.getVariable() instanceof ArrayAccessTree element && arrayOf(element.getExpression()) != null) {
+                        Value array = arrayOf(element.getExpression());
+                        String index = scalar(element.getIndex());
+                        steps.add(new Step.Store(array, index, tensor(a.getExpression(), null), line(st)));
+                        return;
+                    }
+                    if (a.getVariable() instanceof IdentifierTree id && arrayOf(id) != null) {
+                        throw new Unsupported(st, "it assigns the array '" + id + "' again (declare each Tensor[] "
+                                + "once and write its elements)");
                     }
                     if (!(a.getVariable() instanceof IdentifierTree id) || !tensors.containsKey(id.getName().toString())
                             || isField(a.getVariable())) {
@@ -351,6 +390,16 @@ public final class ForwardReader {
         /** An {@code if}: both branches read, each variable they change merged into a new value. */
         void ifStatement(IfTree t) {
             String condition = scalar(t.getCondition());
+            if (isKnown(condition)) {
+                // Decided when the body is read (a null state passed to a helper): only that branch is compiled.
+                StatementTree taken = condition.equals("true") ? t.getThenStatement() : t.getElseStatement();
+                if (taken != null) {
+                    Map<String, Value> scope = new HashMap<>(tensors);
+                    statement(taken);
+                    closeScope(scope);
+                }
+                return;
+            }
             StatementTree then = t.getThenStatement();
             if (then instanceof BlockTree b && b.getStatements().size() == 1) {
                 then = b.getStatements().get(0);
@@ -517,6 +566,16 @@ public final class ForwardReader {
             if (e instanceof ParenthesizedTree p) {
                 return tensor(p.getExpression(), name);
             }
+            if (e.getKind() == Tree.Kind.NULL_LITERAL) {
+                return Value.NULL;
+            }
+            if (e instanceof ArrayAccessTree element && arrayOf(element.getExpression()) != null) {
+                Value array = arrayOf(element.getExpression());
+                String index = scalar(element.getIndex());
+                Value out = new Value(fresh(name), Value.Kind.LOCAL);
+                steps.add(new Step.Load(out, array, index, line(e)));
+                return out;
+            }
             if (e instanceof IdentifierTree || e instanceof MemberSelectTree) {
                 if (e instanceof IdentifierTree id && tensors.containsKey(id.getName().toString())
                         && !isField(e)) {
@@ -533,6 +592,9 @@ public final class ForwardReader {
             }
             if (e instanceof ConditionalExpressionTree c) {
                 String condition = scalar(c.getCondition());
+                if (isKnown(condition)) {
+                    return tensor(condition.equals("true") ? c.getTrueExpression() : c.getFalseExpression(), name);
+                }
                 List<Step> outer = steps;
                 steps = new ArrayList<>();
                 Value a = tensor(c.getTrueExpression(), null);
@@ -550,6 +612,129 @@ public final class ForwardReader {
                 return call(call, name);
             }
             throw new Unsupported(e, "the expression '" + e + "' is not a tensor op, a child call or a tensor variable");
+        }
+
+        /** The {@code Tensor[]} local {@code e} names, or null. */
+        Value arrayOf(ExpressionTree e) {
+            if (e instanceof ParenthesizedTree p) {
+                return arrayOf(p.getExpression());
+            }
+            if (e instanceof IdentifierTree id && !isField(e)) {
+                Value v = tensors.get(id.getName().toString());
+                return v != null && v.kind() == Value.Kind.ARRAY ? v : null;
+            }
+            return null;
+        }
+
+        /** The array a {@code Tensor[]} local holds, or {@link Value#NULL} for a helper's array parameter given null. */
+        Value nullableArray(ExpressionTree e) {
+            if (e instanceof IdentifierTree id && !isField(e) && tensors.get(id.getName().toString()) == Value.NULL) {
+                return Value.NULL;
+            }
+            return array(e, null);
+        }
+
+        /**
+         * The array a {@code Tensor[]} expression gives: a local, {@code new Tensor[n]}, {@code {a, b}} or
+         * {@code new Tensor[] {a, b}}, or the result of an inlined helper; named {@code name} when new.
+         */
+        Value array(ExpressionTree e, String name) {
+            if (e instanceof ParenthesizedTree p) {
+                return array(p.getExpression(), name);
+            }
+            Value local = arrayOf(e);
+            if (local != null) {
+                return local;
+            }
+            if (e.getKind() == Tree.Kind.NULL_LITERAL) {
+                // A helper's array parameter given null: its null checks are decided when the body is read.
+                return Value.NULL;
+            }
+            if (e instanceof NewArrayTree n) {
+                // A Tensor[] is new Tensor[n] (one dimension) or has initializers: javac allows nothing else.
+                String length = n.getInitializers() == null ? scalar(n.getDimensions().get(0)) : null;
+                List<Value> elements = new ArrayList<>();
+                if (n.getInitializers() != null) {
+                    for (ExpressionTree element : n.getInitializers()) {
+                        elements.add(tensor(element, null));
+                    }
+                }
+                Value array = new Value(fresh(name), Value.Kind.ARRAY);
+                steps.add(new Step.NewArray(array, length, elements, line(e)));
+                return array;
+            }
+            if (e instanceof MethodInvocationTree call && trees.getElement(TreePath.getPath(unit, call))
+                    instanceof ExecutableElement m && isInlinable(call, m)) {
+                String outerName = returnedArrayName;
+                returnedArrayName = name;
+                Value result;
+                try {
+                    result = inline(call, m);
+                } finally {
+                    returnedArrayName = outerName;
+                }
+                if (result.kind() != Value.Kind.ARRAY) {
+                    throw new Unsupported(call, "it calls " + m.getSimpleName() + "(...), which does not return an array");
+                }
+                return result;
+            }
+            throw new Unsupported(e, "the array '" + e + "' (a Tensor[] is a local declared with new Tensor[n] or "
+                    + "{a, b, ...}, or returned by a helper Kiln inlines)");
+        }
+
+        /**
+         * {@code new State(h, c)} of a record of tensors: an array of its components, which the compiled
+         * forward returns as its outputs (a multi-output frame).
+         */
+        Value components(ExpressionTree e) {
+            if (e instanceof ParenthesizedTree p) {
+                return components(p.getExpression());
+            }
+            String record = tensorRecord(typeOf(e));
+            if (!(e instanceof NewClassTree n) || n.getClassBody() != null || n.getEnclosingExpression() != null) {
+                throw new Unsupported(e, "it returns '" + e + "' (write return new " + simple(record) + "(a, b, ...))");
+            }
+            List<Value> elements = new ArrayList<>();
+            for (ExpressionTree a : n.getArguments()) {
+                elements.add(tensor(a, null));
+            }
+            String simple = simple(record);
+            Value array = new Value(fresh(simple.substring(0, 1).toLowerCase(java.util.Locale.ROOT)
+                    + simple.substring(1)), Value.Kind.ARRAY);
+            steps.add(new Step.NewArray(array, null, elements, line(e)));
+            return array;
+        }
+
+        /** Whether {@code m} is a method of the class called on {@code this}, or a static helper of its package. */
+        boolean isInlinable(MethodInvocationTree call, ExecutableElement m) {
+            boolean isStatic = m.getModifiers().contains(Modifier.STATIC);
+            boolean onThis = call.getMethodSelect() instanceof IdentifierTree
+                    || call.getMethodSelect() instanceof MemberSelectTree s
+                            && s.getExpression() instanceof IdentifierTree t && t.getName().contentEquals("this");
+            return onThis && (m.getEnclosingElement().equals(type) || isInheritedFinal(m))
+                    || isStatic && inPackage(m) && trees.getTree(m) != null;
+        }
+
+        /**
+         * Whether {@code m} is a final (or private) instance method of a superclass in the module's package
+         * whose source is in this compilation ({@code RNNBase.layers} for {@code LSTM}): no subclass can
+         * override it, so the call always runs that body.
+         */
+        boolean isInheritedFinal(ExecutableElement m) {
+            return !m.getModifiers().contains(Modifier.STATIC) && inPackage(m) && trees.getTree(m) != null
+                    && (m.getModifiers().contains(Modifier.FINAL) || m.getModifiers().contains(Modifier.PRIVATE))
+                    && m.getEnclosingElement().getKind() == ElementKind.CLASS
+                    && isSubclass(type, (TypeElement) m.getEnclosingElement());
+        }
+
+        boolean isSubclass(TypeElement sub, TypeElement sup) {
+            for (TypeMirror t = sub.getSuperclass(); t.getKind() == TypeKind.DECLARED;
+                    t = ((TypeElement) ((DeclaredType) t).asElement()).getSuperclass()) {
+                if (((DeclaredType) t).asElement().equals(sup)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         void checkReadable(Tree at, Element field) {
@@ -618,8 +803,7 @@ public final class ForwardReader {
             boolean onThis = call.getMethodSelect() instanceof IdentifierTree
                     || call.getMethodSelect() instanceof MemberSelectTree s
                             && s.getExpression() instanceof IdentifierTree t && t.getName().contentEquals("this");
-            if (m.getEnclosingElement().equals(type) && onThis || isStatic && inPackage(m)
-                    && trees.getTree(m) != null) {
+            if (isInlinable(call, m)) {
                 return inline(call, m);
             }
             if (m.getEnclosingElement().equals(type) || !isStatic && call.getMethodSelect() instanceof IdentifierTree) {
@@ -650,8 +834,15 @@ public final class ForwardReader {
                 ExpressionTree arg = call.getArguments().get(i);
                 if (isTensor(p.asType())) {
                     calleeTensors.put(pname, tensor(arg, null));
+                } else if (isTensorArray(p.asType())) {
+                    calleeTensors.put(pname, array(arg, pname));
                 } else if (isScalarType(p.asType())) {
                     String source = scalar(arg);
+                    if (isConstant(source)) {
+                        // A constant argument stands for the parameter, so conditions on it are decided here.
+                        calleeScalars.put(pname, source);
+                        continue;
+                    }
                     String generated = fresh(pname);
                     steps.add(new Step.Scalar(localType(p.asType()), generated, source, line(arg)));
                     calleeScalars.put(pname, generated);
@@ -759,6 +950,8 @@ public final class ForwardReader {
                 }
                 if (a.getKind() == Tree.Kind.NULL_LITERAL) {
                     out.add(new Operand.ScalarArg("null", m.getParameters().get(i).asType().toString()));
+                } else if (tensorArrayAsList(a) != null) {
+                    out.add(new Operand.TensorArray(tensorArrayAsList(a)));
                 } else if (isTensorListOf(a)) {
                     List<Value> values = new ArrayList<>();
                     for (ExpressionTree element : ((MethodInvocationTree) a).getArguments()) {
@@ -798,6 +991,21 @@ public final class ForwardReader {
             return false;
         }
 
+        /** The array of {@code List.of(array)} or {@code Arrays.asList(array)} on a {@code Tensor[]} local, or null. */
+        Value tensorArrayAsList(ExpressionTree e) {
+            if (!(e instanceof MethodInvocationTree list) || list.getArguments().size() != 1) {
+                return null;
+            }
+            Element el = trees.getElement(TreePath.getPath(unit, list));
+            if (!(el instanceof ExecutableElement m)) {
+                return null;
+            }
+            String owner = ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString();
+            boolean asList = owner.equals("java.util.List") && m.getSimpleName().contentEquals("of")
+                    || owner.equals("java.util.Arrays") && m.getSimpleName().contentEquals("asList");
+            return asList && m.isVarArgs() ? arrayOf(list.getArguments().get(0)) : null;
+        }
+
         /** Whether {@code e} is {@code List.of(t1, ..., tn)} of tensors: an op's list of tensor inputs. */
         boolean isTensorListOf(ExpressionTree e) {
             if (!(e instanceof MethodInvocationTree list) || list.getArguments().isEmpty()) {
@@ -821,7 +1029,7 @@ public final class ForwardReader {
             for (int i = 0; i < pattern.length; i++) {
                 Operand o = operands.get(i);
                 pattern[i] = o instanceof Operand.ScalarArg a ? a.type()
-                        : o instanceof Operand.TensorList ? "List<Tensor>" : "Tensor";
+                        : o instanceof Operand.TensorList || o instanceof Operand.TensorArray ? "List<Tensor>" : "Tensor";
             }
             OpSpec spec = table.find(method, pattern);
             if (spec == null) {
@@ -864,7 +1072,8 @@ public final class ForwardReader {
                     return literal((LiteralTree) e);
                 }
                 case PARENTHESIZED -> {
-                    return "(" + scalar(((ParenthesizedTree) e).getExpression()) + ")";
+                    String inner = scalar(((ParenthesizedTree) e).getExpression());
+                    return isKnown(inner) ? inner : "(" + inner + ")";
                 }
                 case CONDITIONAL_EXPRESSION -> {
                     ConditionalExpressionTree c = (ConditionalExpressionTree) e;
@@ -900,12 +1109,23 @@ public final class ForwardReader {
                     if (e instanceof BinaryTree b && isNullCheck(b)) {
                         boolean leftNull = b.getLeftOperand().getKind() == Tree.Kind.NULL_LITERAL;
                         ExpressionTree t = leftNull ? b.getRightOperand() : b.getLeftOperand();
+                        Value v = isTensorArray(typeOf(t)) ? nullableArray(t) : tensor(t, null);
+                        if (v.kind() == Value.Kind.NULL) {
+                            // A null passed for a tensor: the check is decided here, and folded.
+                            return String.valueOf(b.getKind() == Tree.Kind.EQUAL_TO);
+                        }
                         tensorReads++;
-                        return ref(tensor(t, null)) + " " + operator(b.getKind(), e) + " null";
+                        return ref(v) + " " + operator(b.getKind(), e) + " null";
                     }
                     if (e instanceof BinaryTree b) {
-                        return scalar(b.getLeftOperand()) + " " + operator(b.getKind(), e) + " "
-                                + scalar(b.getRightOperand());
+                        String left = scalar(b.getLeftOperand());
+                        String right = scalar(b.getRightOperand());
+                        if ((b.getKind() == Tree.Kind.EQUAL_TO || b.getKind() == Tree.Kind.NOT_EQUAL_TO)
+                                && isConstant(left) && isConstant(right)) {
+                            // Two constants (an enum constant passed to a helper and the one it is compared with).
+                            return String.valueOf(left.equals(right) == (b.getKind() == Tree.Kind.EQUAL_TO));
+                        }
+                        return left + " " + operator(b.getKind(), e) + " " + right;
                     }
                     if (e instanceof UnaryTree u && u.getKind() == Tree.Kind.UNARY_MINUS) {
                         // A constant written in as its value may be negative itself: -(-0.5), not --0.5.
@@ -947,6 +1167,10 @@ public final class ForwardReader {
                 return scalars.get(id.getName().toString());
             }
             if (e instanceof MemberSelectTree s && s.getIdentifier().contentEquals("length")
+                    && arrayOf(s.getExpression()) != null) {
+                return arrayOf(s.getExpression()).name() + ".length";
+            }
+            if (e instanceof MemberSelectTree s && s.getIdentifier().contentEquals("length")
                     && typeOf(s.getExpression()).getKind() == TypeKind.ARRAY) {
                 return scalar(s.getExpression()) + ".length";
             }
@@ -957,7 +1181,12 @@ public final class ForwardReader {
             if (el.getKind() == ElementKind.FIELD || el.getKind() == ElementKind.ENUM_CONSTANT) {
                 if (el.getModifiers().contains(Modifier.STATIC)) {
                     if (!el.getModifiers().contains(Modifier.PRIVATE)) {
-                        return ((TypeElement) el.getEnclosingElement()).getQualifiedName() + "." + el.getSimpleName();
+                        String qualified = ((TypeElement) el.getEnclosingElement()).getQualifiedName() + "."
+                                + el.getSimpleName();
+                        if (el.getKind() == ElementKind.ENUM_CONSTANT) {
+                            enumConstants.add(qualified);
+                        }
+                        return qualified;
                     }
                     // The generated class cannot name a private constant, but it can repeat its value.
                     Object value = el instanceof VariableElement v ? v.getConstantValue() : null;
@@ -1078,6 +1307,14 @@ public final class ForwardReader {
             return packageOf(m).equals(packageOf(type));
         }
 
+        /**
+         * Whether {@code source} is a constant whose equality is its text: an int or boolean literal, or an
+         * enum constant.
+         */
+        boolean isConstant(String source) {
+            return source.matches("-?\\d+|true|false") || enumConstants.contains(source);
+        }
+
         boolean isNullCheck(BinaryTree b) {
             if (b.getKind() != Tree.Kind.EQUAL_TO && b.getKind() != Tree.Kind.NOT_EQUAL_TO) {
                 return false;
@@ -1085,7 +1322,7 @@ public final class ForwardReader {
             ExpressionTree other = b.getLeftOperand().getKind() == Tree.Kind.NULL_LITERAL ? b.getRightOperand()
                     : b.getRightOperand().getKind() == Tree.Kind.NULL_LITERAL ? b.getLeftOperand() : null;
             return other != null && (other instanceof IdentifierTree || other instanceof MemberSelectTree)
-                    && isTensor(typeOf(other));
+                    && (isTensor(typeOf(other)) || isTensorArray(typeOf(other)));
         }
 
         String ref(Value v) {
@@ -1193,6 +1430,35 @@ public final class ForwardReader {
         }
         TypeElement e = (TypeElement) ((DeclaredType) t).asElement();
         return e.getKind() == ElementKind.ENUM || SCALAR_CLASSES.contains(e.getQualifiedName().toString());
+    }
+
+    /**
+     * The qualified name of {@code t} when it is a record whose components are all tensors (an LSTM cell's
+     * {@code State}), null otherwise.
+     */
+    static String tensorRecord(TypeMirror t) {
+        if (t == null || t.getKind() != TypeKind.DECLARED) {
+            return null;
+        }
+        TypeElement e = (TypeElement) ((DeclaredType) t).asElement();
+        if (e.getKind() != ElementKind.RECORD || e.getRecordComponents().isEmpty()) {
+            return null;
+        }
+        for (var component : e.getRecordComponents()) {
+            if (!isTensor(component.asType())) {
+                return null;
+            }
+        }
+        return e.getQualifiedName().toString();
+    }
+
+    static boolean isTensorArray(TypeMirror t) {
+        return t != null && t.getKind() == TypeKind.ARRAY && isTensor(((ArrayType) t).getComponentType());
+    }
+
+    /** A condition decided when the body is read. */
+    static boolean isKnown(String condition) {
+        return condition.equals("true") || condition.equals("false");
     }
 
     static boolean isTensor(TypeMirror t) {

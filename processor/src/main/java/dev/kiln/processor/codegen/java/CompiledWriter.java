@@ -60,7 +60,7 @@ public final class CompiledWriter {
         Emitter e = new Emitter(model, "call", loopClasses);
         e.forward(ir);
         e.backward(ir);
-        TypeSpec call = TypeSpec.classBuilder("Call")
+        TypeSpec.Builder call = TypeSpec.classBuilder("Call")
                 .addModifiers(Modifier.STATIC, Modifier.FINAL)
                 .superclass(FRAME)
                 .addJavadoc("One call of {@code $L}: the values its backward reads.\n",
@@ -70,24 +70,57 @@ public final class CompiledWriter {
                 .addMethod(MethodSpec.constructorBuilder()
                         .addParameter(model.moduleType(), "module")
                         .addStatement("this.module = module")
-                        .build())
-                .addMethod(MethodSpec.methodBuilder("finish")
-                        .returns(FRAME)
-                        .addParameter(RuntimeNames.TENSOR, "out")
-                        .addParameter(TypeName.BOOLEAN, "outNeedsGrad")
-                        .addStatement("this.output = out")
-                        .addStatement("this.outputNeedsGrad = outNeedsGrad")
-                        .addStatement("return this")
-                        .build())
-                .addMethod(MethodSpec.methodBuilder("backward")
-                        .addAnnotation(Override.class)
-                        .addModifiers(Modifier.PUBLIC)
-                        .returns(TENSOR_ARRAY)
-                        .addParameter(RuntimeNames.TENSOR, "gradOutput")
-                        .addParameter(GRAD_SINK, "sink")
-                        .addCode(e.backwardCode.build())
-                        .build())
-                .build();
+                        .build());
+        if (ir.resultRecord() == null) {
+            call.addMethod(MethodSpec.methodBuilder("finish")
+                            .returns(FRAME)
+                            .addParameter(RuntimeNames.TENSOR, "out")
+                            .addParameter(TypeName.BOOLEAN, "outNeedsGrad")
+                            .addStatement("this.output = out")
+                            .addStatement("this.outputNeedsGrad = outNeedsGrad")
+                            .addStatement("return this")
+                            .build())
+                    .addMethod(MethodSpec.methodBuilder("backward")
+                            .addAnnotation(Override.class)
+                            .addModifiers(Modifier.PUBLIC)
+                            .returns(TENSOR_ARRAY)
+                            .addParameter(RuntimeNames.TENSOR, "gradOutput")
+                            .addParameter(GRAD_SINK, "sink")
+                            .addCode(e.backwardCode.build())
+                            .build());
+        } else {
+            // A record of tensors: the frame has one output per component, and its backward takes their gradients.
+            List<String> firstAlone = new ArrayList<>(List.of("gradOutput"));
+            for (int i = 1; i < ir.resultCount(); i++) {
+                firstAlone.add("null");
+            }
+            call.addMethod(MethodSpec.methodBuilder("finish")
+                            .returns(FRAME)
+                            .addParameter(TENSOR_ARRAY, "outs")
+                            .addParameter(boolean[].class, "outsNeedGrad")
+                            .addStatement("this.outputs = outs")
+                            .addStatement("this.outputsNeedGrad = outsNeedGrad")
+                            .addStatement("return this")
+                            .build())
+                    .addMethod(MethodSpec.methodBuilder("backward")
+                            .addAnnotation(Override.class)
+                            .addModifiers(Modifier.PUBLIC)
+                            .returns(TENSOR_ARRAY)
+                            .addParameter(RuntimeNames.TENSOR, "gradOutput")
+                            .addParameter(GRAD_SINK, "sink")
+                            .addJavadoc("The gradients of the inputs from that of the first output alone.\n")
+                            .addStatement("return backward(new $T[] {$L}, sink)", RuntimeNames.TENSOR,
+                                    String.join(", ", firstAlone))
+                            .build())
+                    .addMethod(MethodSpec.methodBuilder("backward")
+                            .addAnnotation(Override.class)
+                            .addModifiers(Modifier.PUBLIC)
+                            .returns(TENSOR_ARRAY)
+                            .addParameter(TENSOR_ARRAY, "gradOutputs")
+                            .addParameter(GRAD_SINK, "sink")
+                            .addCode(e.backwardCode.build())
+                            .build());
+        }
         MethodSpec forward = MethodSpec.methodBuilder("forward")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
@@ -107,7 +140,7 @@ public final class CompiledWriter {
                         .build())
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
                 .addMethod(forward)
-                .addType(call)
+                .addType(call.build())
                 .addTypes(loopClasses)
                 .build();
     }
@@ -124,6 +157,10 @@ public final class CompiledWriter {
         final CodeBlock.Builder backwardCode = CodeBlock.builder();
         final Map<String, TypeName> fields = new LinkedHashMap<>();
         final List<Value> locals = new ArrayList<>();
+        /** The arrays this frame declares: its backward declares their gradient arrays. */
+        final List<Step.NewArray> arrays = new ArrayList<>();
+        /** How many saved array indices this frame names after their array. */
+        int indices;
 
         Emitter(ModuleModel model, String self, List<TypeSpec> loopClasses) {
             this.model = model;
@@ -159,7 +196,11 @@ public final class CompiledWriter {
             for (Step s : ir.steps()) {
                 forwardStep(s, forwardCode);
             }
-            forwardCode.addStatement("return call.finish($L, $L)", ref(ir.result()), needs(ir.result(), "call."));
+            if (ir.resultRecord() != null) {
+                forwardCode.addStatement("return call.finish($N, $N)", ir.result().name(), flag(ir.result()));
+            } else {
+                forwardCode.addStatement("return call.finish($L, $L)", ref(ir.result()), needs(ir.result(), "call."));
+            }
         }
 
         void forwardStep(Step step, CodeBlock.Builder code) {
@@ -197,7 +238,76 @@ public final class CompiledWriter {
                 code.endControlFlow();
             } else if (step instanceof Step.Check check) {
                 code.addStatement("$L", check.source());
+            } else if (step instanceof Step.NewArray a) {
+                forwardNewArray(a, code);
+            } else if (step instanceof Step.Store st) {
+                String array = st.array().name();
+                code.addStatement("$N[$L] = $L", array, st.index(), ref(st.value()));
+                code.addStatement("$N[$L] = $L", flag(st.array()), st.index(), needs(st.value(), p()));
+                String saved = savedIndex(st.index(), array);
+                if (saved != null) {
+                    code.addStatement("$L$N = $L", p(), saved, st.index());
+                }
+            } else if (step instanceof Step.Load load) {
+                Value out = load.out();
+                code.addStatement("$T $N = $N[$L]", RuntimeNames.TENSOR, out.name(), load.array().name(), load.index());
+                locals.add(out);
+                field(flag(out), TypeName.BOOLEAN);
+                code.addStatement("$L$N = $N[$L]", p(), flag(out), flag(load.array()), load.index());
+                String saved = savedIndex(load.index(), out.name());
+                if (saved != null) {
+                    code.addStatement("$L$N = $L", p(), saved, load.index());
+                }
             }
+        }
+
+        /**
+         * {@code Tensor[] a = new Tensor[n]} or {@code = {x, y}}, beside {@code boolean[] nA}: which elements need
+         * a gradient. The frame keeps the length, with which the backward allocates the gradient array.
+         */
+        void forwardNewArray(Step.NewArray a, CodeBlock.Builder code) {
+            String name = a.array().name();
+            arrays.add(a);
+            if (a.length() != null) {
+                code.addStatement("$T[] $N = new $T[$L]", RuntimeNames.TENSOR, name, RuntimeNames.TENSOR, a.length());
+                code.addStatement("boolean[] $N = new boolean[$N.length]", flag(a.array()), name);
+                field(name + "Length", TypeName.INT);
+                code.addStatement("$L$N = $N.length", p(), name + "Length", name);
+                return;
+            }
+            List<String> refs = new ArrayList<>();
+            List<String> flags = new ArrayList<>();
+            for (Value v : a.elements()) {
+                refs.add(ref(v));
+                flags.add(needs(v, p()));
+            }
+            code.addStatement("$T[] $N = {$L}", RuntimeNames.TENSOR, name, elements(refs));
+            code.addStatement("boolean[] $N = {$L}", flag(a.array()), elements(flags));
+        }
+
+        /** An array initializer's elements: on one line, or one a line when that line would be long. */
+        CodeBlock elements(List<String> elements) {
+            String line = String.join(", ", elements);
+            if (line.length() <= 80) {
+                return CodeBlock.of("$L", line);
+            }
+            return CodeBlock.of("\n$L", String.join(",\n", elements));
+        }
+
+        /**
+         * The frame field that keeps an array index for the backward, declared; null for a literal index.
+         * A plain local keeps its name ({@code t}); an expression is named after {@code owner}.
+         */
+        String savedIndex(String index, String owner) {
+            if (index.matches("\\d+")) {
+                return null;
+            }
+            String name = index.matches("[A-Za-z_$][A-Za-z0-9_$]*") ? index : owner + "Index";
+            if (!index.equals(name) && fields.containsKey(name)) {
+                name = owner + "Index" + (++indices);
+            }
+            field(name, TypeName.INT);
+            return name;
         }
 
         void branch(List<Step> steps, List<Step.Merge> merges, boolean then, CodeBlock.Builder code) {
@@ -241,11 +351,30 @@ public final class CompiledWriter {
                 body.forwardStep(s, code);
             }
             for (Step.Carried c : loop.carried()) {
+                if (c.next().equals(c.phi())) {
+                    // Assigned only in a branch decided away when the body was read: it keeps its value.
+                    continue;
+                }
                 code.addStatement("$N = $L", c.phi().name(), body.ref(c.next()));
                 code.addStatement("$L$N = $L", p(), flag(c.phi()), body.needs(c.next(), it + "."));
             }
             code.endControlFlow();
             body.loopBackward(loop, bodyInputs);
+            MethodSpec.Builder backward = MethodSpec.methodBuilder("backward")
+                    .returns(TENSOR_ARRAY)
+                    .addParameter(TENSOR_ARRAY, "gradNext");
+            List<Value> outerArrays = loopArrays(loop);
+            for (Value a : outerArrays) {
+                backward.addParameter(TENSOR_ARRAY, grad(a));
+            }
+            backward.addParameter(GRAD_SINK, "sink")
+                    .addJavadoc("The gradients of the carried values at the start of the iteration, then of "
+                            + "the outer values it reads, from those at its end.\n")
+                    .addCode(body.backwardCode.build());
+            if (!outerArrays.isEmpty()) {
+                backward.addJavadoc("The gradients of the outer arrays' elements change in place: an element it "
+                        + "wrote hands its gradient on and is cleared, one it read adds to its gradient.\n");
+            }
             loopClasses.add(TypeSpec.classBuilder(iteration)
                     .addModifiers(Modifier.STATIC, Modifier.FINAL)
                     .addJavadoc("One iteration of the loop on line $L: the values its backward reads.\n", loop.line())
@@ -255,14 +384,7 @@ public final class CompiledWriter {
                             .addParameter(model.moduleType(), "module")
                             .addStatement("this.module = module")
                             .build())
-                    .addMethod(MethodSpec.methodBuilder("backward")
-                            .returns(TENSOR_ARRAY)
-                            .addParameter(TENSOR_ARRAY, "gradNext")
-                            .addParameter(GRAD_SINK, "sink")
-                            .addJavadoc("The gradients of the carried values at the start of the iteration, then of "
-                                    + "the outer values it reads, from those at its end.\n")
-                            .addCode(body.backwardCode.build())
-                            .build())
+                    .addMethod(backward.build())
                     .build());
         }
 
@@ -306,12 +428,46 @@ public final class CompiledWriter {
                         defined.add(c.phi());
                     }
                     scan(loop.body(), defined, read);
+                } else if (step instanceof Step.NewArray a) {
+                    read.addAll(a.elements());
+                    defined.add(a.array());
+                } else if (step instanceof Step.Store st) {
+                    read.add(st.value());
+                    read.add(st.array());
+                } else if (step instanceof Step.Load load) {
+                    read.add(load.array());
+                    defined.add(load.out());
+                }
+                if (step instanceof Step.Op op && arrayOperand(op) != null) {
+                    read.add(arrayOperand(op));
                 }
             }
         }
 
+        /** The arrays declared outside a loop that its body reads or writes: their gradients are passed in. */
+        List<Value> loopArrays(Step.Loop loop) {
+            Set<Value> defined = new LinkedHashSet<>();
+            Set<Value> read = new LinkedHashSet<>();
+            scan(loop.body(), defined, read);
+            List<Value> arrays = new ArrayList<>();
+            for (Value v : read) {
+                if (v.kind() == Value.Kind.ARRAY && !defined.contains(v)) {
+                    arrays.add(v);
+                }
+            }
+            return arrays;
+        }
+
         void forwardOp(Step.Op op, CodeBlock.Builder code) {
             OpSpec spec = op.opId() == null ? null : table.byId(op.opId());
+            Value array = arrayOperand(op);
+            if (array != null) {
+                // The array's elements as they are now are the frame's inputs: each gets its gradient back.
+                CodeBlock lambda = CodeBlock.of("leaves -> $L", render(op, v -> "leaves"));
+                eagerResult(op.out(), CodeBlock.of("$T.run($N, $N, $T.of(), $L)", EAGER_FRAME, array.name(),
+                        flag(array), List.class, lambda), code);
+                return;
+            }
             if (spec == null) {
                 List<String> args = new ArrayList<>();
                 List<String> flags = new ArrayList<>();
@@ -373,7 +529,12 @@ public final class CompiledWriter {
             for (Value v : all) {
                 backwardCode.addStatement("$T $N = null", RuntimeNames.TENSOR, grad(v));
             }
-            route(ir.result(), CodeBlock.of("gradOutput"), backwardCode);
+            declareGradArrays(backwardCode);
+            if (ir.resultRecord() != null) {
+                backwardCode.addStatement("$T.accumulateAll($N, gradOutputs)", FRAME, grad(ir.result()));
+            } else {
+                route(ir.result(), CodeBlock.of("gradOutput"), backwardCode);
+            }
             List<CodeBlock> blocks = new ArrayList<>();
             for (int i = 0; i < ir.steps().size(); i++) {
                 CodeBlock.Builder b = CodeBlock.builder();
@@ -395,6 +556,7 @@ public final class CompiledWriter {
             for (Value v : locals) {
                 backwardCode.addStatement("$T $N = null", RuntimeNames.TENSOR, grad(v));
             }
+            declareGradArrays(backwardCode);
             for (int j = 0; j < loop.carried().size(); j++) {
                 route(loop.carried().get(j).next(), CodeBlock.of("gradNext[$L]", j), backwardCode);
             }
@@ -408,17 +570,79 @@ public final class CompiledWriter {
             backwardCode.addStatement("return new $T[] {$L}", RuntimeNames.TENSOR, String.join(", ", grads));
         }
 
+        /** {@code Tensor[] gradA = new Tensor[aLength]} for each array this frame declares. */
+        void declareGradArrays(CodeBlock.Builder code) {
+            for (Step.NewArray a : arrays) {
+                String name = a.array().name();
+                code.addStatement("$T[] $N = new $T[$L]", RuntimeNames.TENSOR, grad(a.array()), RuntimeNames.TENSOR,
+                        a.length() != null ? name + "Length" : String.valueOf(a.elements().size()));
+            }
+        }
+
         void backwardStep(Step step, CodeBlock.Builder code, List<String> read) {
+            if (step instanceof Step.NewArray a) {
+                for (int j = 0; j < a.elements().size(); j++) {
+                    Value v = a.elements().get(j);
+                    if (noGrad(v)) {
+                        continue;
+                    }
+                    CodeBlock element = CodeBlock.of("$N[$L]", grad(a.array()), j);
+                    if (v.kind() == Value.Kind.PARAM) {
+                        route(v, element, code);
+                    } else {
+                        code.beginControlFlow("if ($L)", needs(v, ""));
+                        route(v, element, code);
+                        code.endControlFlow();
+                    }
+                }
+                return;
+            }
+            if (step instanceof Step.Store st) {
+                String index = savedIndexRef(st.index(), st.array().name());
+                if (!noGrad(st.value())) {
+                    CodeBlock element = CodeBlock.of("$N[$L]", grad(st.array()), index);
+                    if (st.value().kind() == Value.Kind.PARAM) {
+                        route(st.value(), element, code);
+                    } else {
+                        code.beginControlFlow("if ($L)", needs(st.value(), ""));
+                        route(st.value(), element, code);
+                        code.endControlFlow();
+                    }
+                }
+                // The element was overwritten here: what the array held before gets none of this gradient.
+                code.addStatement("$N[$L] = null", grad(st.array()), index);
+                return;
+            }
+            if (step instanceof Step.Load load) {
+                String index = savedIndexRef(load.index(), load.out().name());
+                code.beginControlFlow("if ($N != null)", grad(load.out()));
+                code.addStatement("$N[$L] = $T.accumulate($N[$L], $N)", grad(load.array()), index, FRAME,
+                        grad(load.array()), index, grad(load.out()));
+                code.endControlFlow();
+                return;
+            }
+            if (step instanceof Step.Op op && arrayOperand(op) != null) {
+                String frameField = op.out().name() + "Frame";
+                read.add(frameField);
+                code.beginControlFlow("if ($N != null)", grad(op.out()));
+                code.addStatement("$T.accumulateAll($N, $N.backward($N, sink))", FRAME, grad(arrayOperand(op)),
+                        frameField, grad(op.out()));
+                code.endControlFlow();
+                return;
+            }
             if (step instanceof Step.Op op) {
                 OpSpec spec = op.opId() == null ? null : table.byId(op.opId());
                 if (spec == null) {
-                    frameBackward(op.out(), tensorOperands(op), code, read);
+                    // An op that reads no tensor that can take a gradient (Tensor.zeros) has no backward to run.
+                    if (tensorOperands(op).stream().anyMatch(v -> !noGrad(v))) {
+                        frameBackward(op.out(), tensorOperands(op), code, read);
+                    }
                     return;
                 }
                 code.beginControlFlow("if ($N != null)", grad(op.out()));
                 for (OpSpec.Grad g : spec.grads()) {
                     Value input = operandValue(op, spec, g.input());
-                    if (input == null || input.kind() == Value.Kind.CONSTANT) {
+                    if (input == null || noGrad(input)) {
                         continue;
                     }
                     List<String> args = new ArrayList<>();
@@ -441,13 +665,24 @@ public final class CompiledWriter {
             } else if (step instanceof Step.Child c) {
                 frameBackward(c.out(), c.args(), code, read);
             } else if (step instanceof Step.Select sel) {
-                code.beginControlFlow("if ($N)", sel.id());
-                branchBackward(sel.thenSteps(), sel.merges(), true, code, read);
-                code.nextControlFlow("else");
-                branchBackward(sel.elseSteps(), sel.merges(), false, code, read);
+                CodeBlock.Builder thenCode = CodeBlock.builder();
+                branchBackward(sel.thenSteps(), sel.merges(), true, thenCode, read);
+                CodeBlock.Builder elseCode = CodeBlock.builder();
+                branchBackward(sel.elseSteps(), sel.merges(), false, elseCode, read);
+                // A branch with nothing to differentiate (it returned null, a buffer) writes no empty block.
+                if (thenCode.isEmpty() && elseCode.isEmpty()) {
+                    return;
+                }
+                code.beginControlFlow(thenCode.isEmpty() ? "if (!$N)" : "if ($N)", sel.id());
+                code.add(thenCode.isEmpty() ? elseCode.build() : thenCode.build());
+                if (!thenCode.isEmpty() && !elseCode.isEmpty()) {
+                    code.nextControlFlow("else");
+                    code.add(elseCode.build());
+                }
                 code.endControlFlow();
             } else if (step instanceof Step.Loop loop) {
                 List<Value> inputs = loopInputs(loop);
+                List<Value> outerArrays = loopArrays(loop);
                 String k = "k" + loop.id().substring("loop".length());
                 List<String> carriedGrads = new ArrayList<>();
                 List<String> anyGrad = new ArrayList<>();
@@ -455,11 +690,20 @@ public final class CompiledWriter {
                     carriedGrads.add(grad(c.phi()));
                     anyGrad.add(grad(c.phi()) + " != null");
                 }
-                code.beginControlFlow("for (int $N = $N.size() - 1; $N >= 0 && ($L); $N--)", k, loop.id(), k,
-                        anyGrad.isEmpty() ? "false" : String.join(" || ", anyGrad), k);
+                if (outerArrays.isEmpty()) {
+                    code.beginControlFlow("for (int $N = $N.size() - 1; $N >= 0 && ($L); $N--)", k, loop.id(), k,
+                            anyGrad.isEmpty() ? "false" : String.join(" || ", anyGrad), k);
+                } else {
+                    // A gradient may reach any iteration through the elements it wrote.
+                    code.beginControlFlow("for (int $N = $N.size() - 1; $N >= 0; $N--)", k, loop.id(), k, k);
+                }
                 String in = "grad" + capital(loop.id()) + "In";
-                code.addStatement("$T[] $N = $N.get($N).backward(new $T[] {$L}, sink)", RuntimeNames.TENSOR, in,
-                        loop.id(), k, RuntimeNames.TENSOR, String.join(", ", carriedGrads));
+                StringBuilder arrayArgs = new StringBuilder();
+                for (Value a : outerArrays) {
+                    arrayArgs.append(grad(a)).append(", ");
+                }
+                code.addStatement("$T[] $N = $N.get($N).backward(new $T[] {$L}, $Lsink)", RuntimeNames.TENSOR, in,
+                        loop.id(), k, RuntimeNames.TENSOR, String.join(", ", carriedGrads), arrayArgs);
                 for (int i = 0; i < inputs.size(); i++) {
                     if (i < loop.carried().size()) {
                         code.addStatement("$N = $N[$L]", grad(inputs.get(i)), in, i);
@@ -469,6 +713,9 @@ public final class CompiledWriter {
                 }
                 code.endControlFlow();
                 for (Step.Carried c : loop.carried()) {
+                    if (c.init().kind() == Value.Kind.NULL) {
+                        continue;
+                    }
                     code.beginControlFlow("if ($N != null && $L)", grad(c.phi()), needs(c.init(), ""));
                     route(c.init(), CodeBlock.of("$N", grad(c.phi())), code);
                     code.endControlFlow();
@@ -480,6 +727,9 @@ public final class CompiledWriter {
                 List<String> read) {
             for (Step.Merge m : merges) {
                 Value value = then ? m.thenValue() : m.elseValue();
+                if (value.kind() == Value.Kind.NULL) {
+                    continue;
+                }
                 code.beginControlFlow("if ($N != null && $L)", grad(m.out()), needs(value, ""));
                 route(value, CodeBlock.of("$N", grad(m.out())), code);
                 code.endControlFlow();
@@ -509,7 +759,7 @@ public final class CompiledWriter {
         void route(Value v, CodeBlock value, CodeBlock.Builder code) {
             switch (v.kind()) {
                 case PARAM -> code.addStatement("sink.add(module.$N, $L)", v.name(), value);
-                case CONSTANT -> { }
+                case CONSTANT, NULL -> { }
                 default -> code.addStatement("$N = $T.accumulate($N, $L)", grad(v), FRAME, grad(v), value);
             }
         }
@@ -529,9 +779,36 @@ public final class CompiledWriter {
             return switch (v.kind()) {
                 case PARAM -> prefix.isEmpty() ? "sink.wants(module." + v.name() + ")"
                         : "Frame.needsGrad(module." + v.name() + ")";
-                case CONSTANT -> "false";
+                case CONSTANT, NULL -> "false";
                 default -> prefix + flag(v);
             };
+        }
+
+        /** Whether {@code v} never has a gradient: a buffer, a plain tensor field, or {@code null}. */
+        boolean noGrad(Value v) {
+            return v.kind() == Value.Kind.CONSTANT || v.kind() == Value.Kind.NULL;
+        }
+
+        /** The backward's expression of an index the forward saved ({@link #savedIndex}). */
+        String savedIndexRef(String index, String owner) {
+            if (index.matches("\\d+")) {
+                return index;
+            }
+            return index.matches("[A-Za-z_$][A-Za-z0-9_$]*") ? index : owner + "Index";
+        }
+
+        /** The array an op reads whole ({@code Ops.stack(List.of(perStep), 0)}), or null. */
+        Value arrayOperand(Step.Op op) {
+            for (Operand o : op.operands()) {
+                if (o instanceof Operand.TensorArray a) {
+                    // Ops.stack and Ops.concat, the ops that take a List<Tensor>, read no other tensor.
+                    if (!tensorOperands(op).isEmpty()) {
+                        throw new IllegalStateException(op.method() + " reads a Tensor[] and other tensors");
+                    }
+                    return a.array();
+                }
+            }
+            return null;
         }
 
         String flag(Value v) {
@@ -621,6 +898,8 @@ public final class CompiledWriter {
             for (Operand o : op.operands()) {
                 if (o instanceof Operand.TensorArg t) {
                     args.add(tensorRef.apply(t.value()));
+                } else if (o instanceof Operand.TensorArray) {
+                    args.add("java.util.List.of(" + tensorRef.apply(null) + ")");
                 } else if (o instanceof Operand.TensorList l) {
                     args.add("java.util.List.of(" + String.join(", ", l.values().stream().map(tensorRef).toList()) + ")");
                 } else {

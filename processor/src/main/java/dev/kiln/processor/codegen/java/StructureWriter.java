@@ -147,7 +147,19 @@ public final class StructureWriter {
             method.addStatement("$T $N = $L", p.type(), local, argument(p, args, i));
             callArgs.add(CodeBlock.of("$N", local));
         }
-        if (declared.ir().isPresent()) {
+        if (declared.ir().isPresent() && declared.ir().get().resultRecord() != null) {
+            // A record of tensors: one node for the call, each component an output of it.
+            String compiled = names.newName("compiled");
+            method.addStatement("$T[] $N = $T.callAll($N, $T.INSTANCE, $L)", RuntimeNames.TENSOR, compiled,
+                    CompiledWriter.COMPILED, module, CompiledWriter.compiledName(model), CodeBlock.join(callArgs, ", "));
+            List<CodeBlock> components = new ArrayList<>();
+            for (int i = 0; i < declared.ir().get().resultCount(); i++) {
+                components.add(CodeBlock.of("$N[$L]", compiled, i));
+            }
+            method.beginControlFlow("if ($N != null)", compiled)
+                    .addStatement("return new $T($L)", declared.returnType(), CodeBlock.join(components, ", "))
+                    .endControlFlow();
+        } else if (declared.ir().isPresent()) {
             // Recording gradients: one node whose backward is the generated code; otherwise the plain body.
             String compiled = names.newName("compiled");
             method.addStatement("$T $N = $T.call($N, $T.INSTANCE, $L)", RuntimeNames.TENSOR, compiled, CompiledWriter.COMPILED,

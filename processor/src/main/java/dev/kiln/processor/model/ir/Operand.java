@@ -16,6 +16,13 @@ public sealed interface Operand {
     }
 
     /**
+     * A {@code Tensor[]} local passed whole as a {@code List<Tensor>}, written {@code List.of(array)} or
+     * {@code Arrays.asList(array)}, as {@code Ops.stack} and {@code Ops.concat} take: the op reads its
+     * elements as they are when it runs, and the gradient of each goes to the array's gradient.
+     */
+    record TensorArray(Value array) implements Operand {}
+
+    /**
      * A non-tensor argument (a hyperparameter, a constant, an expression on shapes).
      *
      * @param source the Java expression, with fields read through {@code module}

@@ -2,7 +2,10 @@ package dev.kiln.processor.model.ir;
 
 import java.util.List;
 
-/** One statement of a compiled forward, in SSA form: each step defines one new tensor value. */
+/**
+ * One statement of a compiled forward, in SSA form over tensors: each step defines at most one new value;
+ * a {@code Tensor[]} is the exception, one value whose elements {@link Store} writes in place.
+ */
 public sealed interface Step {
     /** The line of the user's source it comes from. */
     long line();
@@ -113,4 +116,34 @@ public sealed interface Step {
      * of each iteration (and after the loop), {@code next} at the end of the body.
      */
     record Carried(Value init, Value phi, Value next) {}
+
+    /**
+     * {@code Tensor[] a = new Tensor[length];} or {@code Tensor[] a = {e0, e1, ...};}: an array of tensors
+     * (per-step outputs, a layer's parameters), declared once and never reassigned as a whole.
+     *
+     * @param array the array ({@link Value.Kind#ARRAY})
+     * @param length the Java expression of its length, a hyperparameter; null when {@code elements} are given
+     * @param elements the initial elements (a value may be {@link Value#NULL}); empty with a {@code length}
+     */
+    record NewArray(Value array, String length, List<Value> elements, long line) implements Step {
+        /** Copies the list. */
+        public NewArray {
+            elements = List.copyOf(elements);
+        }
+    }
+
+    /**
+     * {@code array[index] = value;}: the backward hands the gradient of that element, as it is then, to
+     * {@code value} and clears it (what was there before is overwritten).
+     *
+     * @param index the Java expression of the index, a hyperparameter
+     */
+    record Store(Value array, String index, Value value, long line) implements Step {}
+
+    /**
+     * {@code Tensor out = array[index]}: the backward adds the gradient of {@code out} into that element's.
+     *
+     * @param index the Java expression of the index, a hyperparameter
+     */
+    record Load(Value out, Value array, String index, long line) implements Step {}
 }
