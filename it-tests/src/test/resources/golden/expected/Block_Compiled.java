@@ -72,6 +72,9 @@ public final class Block_Compiled implements CompiledModule<Block> {
                     gradT1 = Frame.accumulate(gradT1, Derivatives.reluGradX(gradT2, t2));
                 }
             }
+            if (sink.freesSavedValues()) {
+                t2 = null;
+            }
             if (gradT1 != null) {
                 Tensor[] gradT1In = t1Frame.backward(gradT1, sink);
                 gradX = Frame.accumulate(gradX, gradT1In[0]);

@@ -135,8 +135,14 @@ public final class Chain_Compiled implements CompiledModule<Chain> {
                     gradH = Frame.accumulate(gradH, gradH5);
                 }
             }
+            if (sink.freesSavedValues()) {
+                h = null;
+            }
             for (int k1 = loop1.size() - 1; k1 >= 0 && (gradH != null); k1--) {
                 Tensor[] gradLoop1In = loop1.get(k1).backward(new Tensor[] {gradH}, sink);
+                if (sink.freesSavedValues()) {
+                    loop1.set(k1, null);
+                }
                 gradH = gradLoop1In[0];
             }
             if (gradH != null && nX) {

@@ -105,6 +105,10 @@ public final class Dense_Compiled implements CompiledModule<Dense> {
                     gradT1 = Frame.accumulate(gradT1, Derivatives.matmulGradB(gradT2, x, t1Shape));
                 }
             }
+            if (sink.freesSavedValues()) {
+                t1 = null;
+                x = null;
+            }
             if (gradT1 != null) {
                 if (sink.wants(module.weight)) {
                     sink.add(module.weight, Derivatives.tGradX(gradT1));

@@ -83,6 +83,9 @@ public final class Derived_Compiled implements CompiledModule<Derived> {
                     sink.add(module.gain, Derivatives.mulGradB(gradT2, t1, gainShape));
                 }
             }
+            if (sink.freesSavedValues()) {
+                t1 = null;
+            }
             if (gradT1 != null) {
                 Tensor[] gradT1In = t1Frame.backward(gradT1, sink);
                 gradX = Frame.accumulate(gradX, gradT1In[0]);

@@ -178,6 +178,10 @@ public final class Gate_Compiled implements CompiledModule<Gate> {
                     }
                 }
             }
+            if (sink.freesSavedValues()) {
+                t5 = null;
+                t6 = null;
+            }
             if (gradPre != null) {
                 if (nT4) {
                     gradT4 = Frame.accumulate(gradT4, Derivatives.mulScalarGradA(gradPre, preS));
@@ -198,6 +202,9 @@ public final class Gate_Compiled implements CompiledModule<Gate> {
                 if (sink.wants(module.weight)) {
                     sink.add(module.weight, Derivatives.matmulGradB(gradT3, x, weightShape));
                 }
+            }
+            if (sink.freesSavedValues()) {
+                x = null;
             }
             if (c1) {
                 if (gradT2 != null && nT1) {

@@ -111,12 +111,21 @@ public final class Mlp_Compiled implements CompiledModule<Mlp> {
                     sink.add(module.scale, Derivatives.mulGradB(gradT2, t1, scaleShape));
                 }
             }
+            if (sink.freesSavedValues()) {
+                t1 = null;
+            }
             if (gradT1 != null) {
                 Tensor[] gradT1In = t1Frame.backward(gradT1, sink);
                 gradH2 = Frame.accumulate(gradH2, gradT1In[0]);
             }
+            if (sink.freesSavedValues()) {
+                t1Frame = null;
+            }
             for (int k1 = loop1.size() - 1; k1 >= 0 && (gradH2 != null); k1--) {
                 Tensor[] gradLoop1In = loop1.get(k1).backward(new Tensor[] {gradH2}, sink);
+                if (sink.freesSavedValues()) {
+                    loop1.set(k1, null);
+                }
                 gradH2 = gradLoop1In[0];
             }
             if (gradH2 != null && nH) {

@@ -165,8 +165,14 @@ public final class Recurrent_Compiled implements CompiledModule<Recurrent> {
             if (gradT12 != null) {
                 Frame.accumulateAll(gradPerStep, t12Frame.backward(gradT12, sink));
             }
+            if (sink.freesSavedValues()) {
+                t12Frame = null;
+            }
             for (int k1 = loop1.size() - 1; k1 >= 0; k1--) {
                 Tensor[] gradLoop1In = loop1.get(k1).backward(new Tensor[] {gradH2}, gradWeights, gradPerStep, sink);
+                if (sink.freesSavedValues()) {
+                    loop1.set(k1, null);
+                }
                 gradH2 = gradLoop1In[0];
                 gradX = Frame.accumulate(gradX, gradLoop1In[1]);
             }

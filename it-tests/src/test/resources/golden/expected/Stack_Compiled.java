@@ -70,6 +70,9 @@ public final class Stack_Compiled implements CompiledModule<Stack> {
             gradX2 = Frame.accumulate(gradX2, gradOutput);
             for (int k1 = loop1.size() - 1; k1 >= 0 && (gradX2 != null); k1--) {
                 Tensor[] gradLoop1In = loop1.get(k1).backward(new Tensor[] {gradX2}, sink);
+                if (sink.freesSavedValues()) {
+                    loop1.set(k1, null);
+                }
                 gradX2 = gradLoop1In[0];
             }
             if (gradX2 != null && nX) {

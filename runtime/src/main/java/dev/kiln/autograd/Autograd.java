@@ -152,7 +152,7 @@ public final class Autograd {
                 if (captured == null && grad != null && node.retained() != null) {
                     accumulateInto(node.retained(), grad, createGraph);
                 }
-                Tensor[] inputGrads = grad == null ? null : node.backward(grad);
+                Tensor[] inputGrads = grad == null ? null : node.backward(grad, !retainGraph);
                 if (inputGrads != null && AnomalyMode.isEnabled()) {
                     AnomalyMode.checkBackward(node.name(), inputGrads);
                 }

@@ -1,18 +1,28 @@
 package dev.kiln.autograd;
 
 import dev.kiln.tensor.Tensor;
-import java.util.function.Function;
 
 /**
  * A compiled module call on the tape: one node whose backward is generated code (given as a
  * function from the output's gradient to the inputs' gradients). What that code reads is dropped
- * when the engine releases the node's saved tensors, so {@code retainGraph} works as for any node.
+ * when the engine releases the node's saved tensors, so {@code retainGraph} works as for any node;
+ * in a backward that will release it, the code drops each saved value after its last use already.
  */
 public final class CompiledNode extends Node {
-    private Function<Tensor, Tensor[]> body;
+    private Body body;
+
+    /** The generated backward: the inputs' gradients from the output's. */
+    @FunctionalInterface
+    public interface Body {
+        /**
+         * @param lastBackward no backward will run through this call again, so it may free what it
+         *     saved as it goes
+         */
+        Tensor[] apply(Tensor gradOutput, boolean lastBackward);
+    }
 
     /** A node for the compiled call {@code name} on {@code inputs}, differentiated by {@code body}. */
-    public CompiledNode(String name, Function<Tensor, Tensor[]> body, Tensor... inputs) {
+    public CompiledNode(String name, Body body, Tensor... inputs) {
         super(name, inputs);
         this.body = body;
     }
@@ -24,11 +34,16 @@ public final class CompiledNode extends Node {
 
     @Override
     protected Tensor[] backward(Tensor gradOutput) {
+        return backward(gradOutput, false);
+    }
+
+    @Override
+    Tensor[] backward(Tensor gradOutput, boolean lastBackward) {
         if (body == null) {
             throw new IllegalStateException(name() + ": backward through this compiled call ran already and freed "
                     + "what it saved; pass retainGraph = true to the first backward to run it again");
         }
-        return body.apply(gradOutput);
+        return body.apply(gradOutput, lastBackward);
     }
 
     @Override

@@ -53,6 +53,14 @@ public abstract class Node {
     protected abstract Tensor[] backward(Tensor gradOutput);
 
     /**
+     * The engine's call of {@link #backward}: {@code lastBackward} when it will release this node right
+     * after ({@code retainGraph} false), so a node may free what it saved while its backward runs.
+     */
+    Tensor[] backward(Tensor gradOutput, boolean lastBackward) {
+        return backward(gradOutput);
+    }
+
+    /**
      * Makes backward store the gradient of {@code output} (the tensor this node produced) in its
      * {@code grad}; {@link Tensor#retainGrad()} calls this.
      */

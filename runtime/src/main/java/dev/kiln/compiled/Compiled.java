@@ -78,7 +78,7 @@ public final class Compiled {
         Frame kept = frame;
         int count = inputs.length;
         return Autograd.record(out, new CompiledNode(module.getClass().getSimpleName(),
-                g -> backward(kept, g, count, params), all));
+                (g, last) -> backward(kept, new Tensor[] {g}, count, params, last), all));
     }
 
     /**
@@ -129,6 +129,8 @@ public final class Compiled {
         }
         Frame kept = frame;
         int count = inputs.length;
+        // Nodes that share the frame each run its backward: none may free what the others still read.
+        boolean shared = groups.size() > 1;
         for (List<Integer> group : groups.values()) {
             int[][] shapes = new int[group.size()][];
             Tensor flat;
@@ -141,13 +143,13 @@ public final class Compiled {
                 }
                 flat = Ops.concat(parts, 0);
             }
-            Autograd.record(flat, new CompiledNode(module.getClass().getSimpleName(), g -> {
+            Autograd.record(flat, new CompiledNode(module.getClass().getSimpleName(), (g, last) -> {
                 Tensor[] grads = new Tensor[outs.length];
                 Tensor[] pieces = split(g, shapes);
                 for (int j = 0; j < group.size(); j++) {
                     grads[group.get(j)] = pieces[j];
                 }
-                return backward(kept, grads, count, params);
+                return backward(kept, grads, count, params, last && !shared);
             }, all));
             Tensor[] views = split(flat, shapes);
             for (int j = 0; j < group.size(); j++) {
@@ -169,14 +171,13 @@ public final class Compiled {
         return parts;
     }
 
-    /** The node's backward: the frame's input gradients, then each parameter's from the sink. */
-    private static Tensor[] backward(Frame frame, Tensor gradOutput, int inputCount, List<Tensor> params) {
-        return backward(frame, new Tensor[] {gradOutput}, inputCount, params);
-    }
-
-    /** The node's backward for the gradients of each of the frame's outputs. */
-    private static Tensor[] backward(Frame frame, Tensor[] gradOutputs, int inputCount, List<Tensor> params) {
-        GradSink sink = new GradSink(params);
+    /**
+     * The node's backward for the gradients of each of the frame's outputs: the frame's input gradients,
+     * then each parameter's from the sink.
+     */
+    private static Tensor[] backward(Frame frame, Tensor[] gradOutputs, int inputCount, List<Tensor> params,
+            boolean lastBackward) {
+        GradSink sink = new GradSink(params, lastBackward);
         Tensor[] inputGrads = frame.backward(gradOutputs, sink);
         Tensor[] all = new Tensor[inputCount + params.size()];
         System.arraycopy(inputGrads, 0, all, 0, inputCount);

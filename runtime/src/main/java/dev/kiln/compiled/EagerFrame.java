@@ -73,10 +73,9 @@ public final class EagerFrame extends Frame {
         if (targets.isEmpty()) {
             return grads;
         }
-        // Retained: the frame is dropped as a whole when the outer node is released, and a backward
-        // with retainGraph may run it again.
-        Tensor[] result = Autograd.grad(output, targets.toArray(new Tensor[0]), gradOutput, true,
-                GradMode.isEnabled());
+        // Retained unless this is the last backward: a backward with retainGraph may run the frame again.
+        Tensor[] result = Autograd.grad(output, targets.toArray(new Tensor[0]), gradOutput,
+                !sink.freesSavedValues(), GradMode.isEnabled());
         int next = 0;
         for (int i = 0; i < leaves.length; i++) {
             if (leaves[i] != null && leaves[i].requiresGrad()) {

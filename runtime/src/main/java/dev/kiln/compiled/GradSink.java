@@ -9,17 +9,38 @@ import java.util.Map;
 /**
  * Where a compiled backward adds the gradients of parameters: one slot per parameter that is an
  * input of the compiled node, found by identity, so a parameter shared by two layers sums both uses.
+ * It also tells the frames whether this backward is the last through them ({@link #freesSavedValues}).
  */
 public final class GradSink {
     private final Map<Tensor, Integer> slots = new IdentityHashMap<>();
     private final Tensor[] grads;
+    private final boolean freesSavedValues;
 
-    /** A sink for {@code params}, in order. */
+    /** A sink for {@code params}, in order, for a backward after which the frames may run again. */
     public GradSink(List<Tensor> params) {
+        this(params, false);
+    }
+
+    /**
+     * A sink for {@code params}, in order; {@code lastBackward} when no backward will run through the
+     * frames again (the engine's {@code retainGraph = false}, a training step).
+     */
+    public GradSink(List<Tensor> params, boolean lastBackward) {
+        freesSavedValues = lastBackward;
         grads = new Tensor[params.size()];
         for (int i = 0; i < params.size(); i++) {
             slots.putIfAbsent(params.get(i), i);
         }
+    }
+
+    /**
+     * Whether the frames may drop each saved value as soon as their backward has read it for the last
+     * time, as PyTorch frees saved tensors during a backward that does not retain the graph: the
+     * generated backward then clears each saved field and child frame after its last use, so the
+     * activations of the later layers can be collected while the earlier layers' gradients are computed.
+     */
+    public boolean freesSavedValues() {
+        return freesSavedValues;
     }
 
     /** Whether {@code param} is one of this sink's parameters (so its gradient is worth computing). */

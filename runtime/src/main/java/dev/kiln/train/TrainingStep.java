@@ -86,7 +86,7 @@ public final class TrainingStep {
                 trainable.add(parameters.get(i));
             }
         }
-        sink = new GradSink(trainable);
+        sink = new GradSink(trainable, true); // one backward per forward: frames free as they go
     }
 
     private boolean trainableChanged() {

@@ -536,19 +536,50 @@ public final class CompiledWriter {
                 route(ir.result(), CodeBlock.of("gradOutput"), backwardCode);
             }
             List<CodeBlock> blocks = new ArrayList<>();
+            Map<String, Integer> lastReader = new LinkedHashMap<>();
             for (int i = 0; i < ir.steps().size(); i++) {
                 CodeBlock.Builder b = CodeBlock.builder();
-                backwardStep(ir.steps().get(i), b, new ArrayList<>());
+                List<String> read = new ArrayList<>();
+                backwardStep(ir.steps().get(i), b, read);
                 blocks.add(b.build());
+                for (String field : read) {
+                    lastReader.putIfAbsent(field, i); // the backward runs the steps in reverse
+                }
             }
             for (int i = ir.steps().size() - 1; i >= 0; i--) {
                 backwardCode.add(blocks.get(i));
+                if (i > 0) { // after the first step's backward, the caller drops the whole frame
+                    releaseAfter(i, lastReader, backwardCode);
+                }
             }
             List<String> grads = new ArrayList<>();
             for (Value in : ir.inputs()) {
                 grads.add(grad(in));
             }
             backwardCode.addStatement("return new $T[] {$L}", RuntimeNames.TENSOR, String.join(", ", grads));
+        }
+
+        /**
+         * After the backward of step {@code step}, a backward that is the last through this frame drops the
+         * saved tensors and child frames that no earlier step reads ({@code lastReader}: the first step of
+         * the forward to read each field, which is the last of the backward).
+         */
+        void releaseAfter(int step, Map<String, Integer> lastReader, CodeBlock.Builder code) {
+            List<String> released = new ArrayList<>();
+            lastReader.forEach((field, reader) -> {
+                TypeName type = fields.get(field);
+                if (reader == step && (RuntimeNames.TENSOR.equals(type) || FRAME.equals(type))) {
+                    released.add(field);
+                }
+            });
+            if (released.isEmpty()) {
+                return;
+            }
+            code.beginControlFlow("if (sink.freesSavedValues())");
+            for (String field : released) {
+                code.addStatement("$N = null", field);
+            }
+            code.endControlFlow();
         }
 
         /** The backward of a loop body, as the iteration class's method. */
@@ -704,6 +735,9 @@ public final class CompiledWriter {
                 }
                 code.addStatement("$T[] $N = $N.get($N).backward(new $T[] {$L}, $Lsink)", RuntimeNames.TENSOR, in,
                         loop.id(), k, RuntimeNames.TENSOR, String.join(", ", carriedGrads), arrayArgs);
+                code.beginControlFlow("if (sink.freesSavedValues())");
+                code.addStatement("$N.set($N, null)", loop.id(), k);
+                code.endControlFlow();
                 for (int i = 0; i < inputs.size(); i++) {
                     if (i < loop.carried().size()) {
                         code.addStatement("$N = $N[$L]", grad(inputs.get(i)), in, i);
