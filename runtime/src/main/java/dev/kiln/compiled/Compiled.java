@@ -5,6 +5,7 @@ import dev.kiln.autograd.Autograd;
 import dev.kiln.autograd.CompiledNode;
 import dev.kiln.autograd.GradMode;
 import dev.kiln.nn.Module;
+import dev.kiln.nn.ModuleSummary;
 import dev.kiln.ops.Ops;
 import dev.kiln.tensor.DType;
 import dev.kiln.tensor.Shapes;
@@ -193,7 +194,9 @@ public final class Compiled {
         }
         CompiledModule<Module> compiled = child.compiledForward();
         if (compiled != null) {
-            return compiled.forward(child, inputs, needsGrad);
+            Frame frame = compiled.forward(child, inputs, needsGrad);
+            ModuleSummary.observe(child, frame.output()); // an eager child reports through its apply()
+            return frame;
         }
         return EagerFrame.of(child, inputs, needsGrad);
     }

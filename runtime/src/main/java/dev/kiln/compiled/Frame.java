@@ -5,7 +5,8 @@ import dev.kiln.tensor.Tensor;
 /**
  * One call of a compiled (or eagerly recorded) module or op: its output and what its backward
  * reads. A generated frame is a class with one field per saved value, named after the user's
- * variables; its backward frees each field once the last step that reads it has run.
+ * variables; a backward that is the last through it frees each field once the step that reads it last
+ * has run.
  */
 public abstract class Frame {
     /** The call's output. */

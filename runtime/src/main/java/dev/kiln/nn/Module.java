@@ -402,9 +402,9 @@ public abstract class Module {
 
     /**
      * A table of every module with its output shape (for modules run through {@link #apply} or
-     * {@link #call}) and parameter count, after running this module once on zeros of
-     * {@code inputShape} (batch dimension included) in evaluation mode without gradients. The modes of
-     * all modules are restored afterwards.
+     * {@link #call}, or called by a compiled forward) and parameter count, after running this module
+     * once on zeros of {@code inputShape} (batch dimension included) in evaluation mode without
+     * gradients. The modes of all modules are restored afterwards.
      */
     public final String summary(int... inputShape) {
         return summary(Tensor.zeros(inputShape));

@@ -1,6 +1,8 @@
 package dev.kiln.nn;
 
 import dev.kiln.autograd.GradMode;
+import dev.kiln.compiled.Compiled;
+import dev.kiln.compiled.CompiledModule;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,20 +14,24 @@ import java.util.Set;
 
 /**
  * Builds the table of {@link Module#summary}: one row per module (pre-order, shared modules once),
- * its output shape when it was run through {@link Module#apply}/{@link Module#call} during one trial
- * forward pass, and the parameters of its subtree.
+ * its output shape during one trial forward pass, and the parameters of its subtree.
  *
- * <p>Children that a parent calls through their typed {@code forward} method are not observed (the
- * call does not pass through Kiln) and show {@code -}; containers that dispatch through
- * {@code apply}, such as a sequential container, show every child.
+ * <p>A module's output is seen when it runs through {@link Module#apply}/{@link Module#call} or is
+ * called by a compiled forward: the summary runs the root through its generated forward too, so the
+ * children a compiled body calls through their typed {@code forward} method show their shapes. Only
+ * children called that way from a body that runs eagerly show {@code -} (the call does not pass
+ * through Kiln).
  */
-final class ModuleSummary {
+public final class ModuleSummary {
     private static final ThreadLocal<Map<Module, Object>> OBSERVED = new ThreadLocal<>();
 
     private ModuleSummary() {}
 
-    /** Records {@code output} for {@code module} while a summary runs on this thread. */
-    static void observe(Module module, Object output) {
+    /**
+     * Records {@code output} for {@code module} while a summary runs on this thread: called by
+     * {@link Module#call} and by compiled forwards for each child they call (public for the latter).
+     */
+    public static void observe(Module module, Object output) {
         Map<Module, Object> observed = OBSERVED.get();
         if (observed != null) {
             observed.putIfAbsent(module, output);
@@ -45,6 +51,12 @@ final class ModuleSummary {
         try (GradMode.Scope scope = GradMode.noGrad()) {
             root.eval();
             root.call((Object[]) inputs);
+            // Without gradients call() runs the body as written; the generated forward also reports the
+            // children that the body calls through their typed forward methods.
+            CompiledModule<Module> compiled = root.compiledForward();
+            if (compiled != null && Compiled.isEnabled()) {
+                compiled.forward(root, inputs, new boolean[inputs.length]);
+            }
         } finally {
             OBSERVED.remove();
             modes.forEach(Module::setTrainingFlag);

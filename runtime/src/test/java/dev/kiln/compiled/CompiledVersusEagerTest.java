@@ -129,4 +129,19 @@ class CompiledVersusEagerTest {
         }
         assertEquals("Linear", fc.apply(Tensor.randn(g, 2, 3)).gradFn().name());
     }
+
+    @Test
+    void summaryShowsTheChildrenACompiledBodyCallsThroughTheirTypedForward() {
+        TinyNet net = new TinyNet(new Generator(14), DType.FLOAT32);
+        String summary = net.summary(3, 6);
+        assertTrue(summary.matches("(?s).*fc1 \\(Linear\\) +\\[3, 5\\].*"), summary);
+        assertTrue(summary.matches("(?s).*fc2 \\(Linear\\) +\\[3, 4\\].*"), summary);
+        Compiled.setEnabled(false);
+        try {
+            String eager = net.summary(3, 6);
+            assertTrue(eager.matches("(?s).*fc1 \\(Linear\\) +- .*"), "the eager body's typed calls are unseen:\n" + eager);
+        } finally {
+            Compiled.setEnabled(true);
+        }
+    }
 }
