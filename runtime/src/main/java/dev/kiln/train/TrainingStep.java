@@ -182,8 +182,12 @@ public final class TrainingStep {
         try (StorageArena.Scope ignored = arena.activate()) {
             Tensor gradOutput = Autograd.grad(lossValue, new Tensor[] {outputLeaf}, null, false)[0];
             sink.clear();
+            // Without recording: the eager frames inside (conv, pooling, ...) would otherwise build a graph
+            // behind each gradient, which would keep their saved values alive until the next zeroGrad.
             if (frame.outputNeedsGrad()) {
-                frame.backward(gradOutput, sink);
+                try (GradMode.Scope noGrad = GradMode.noGrad()) {
+                    frame.backward(gradOutput, sink);
+                }
             }
             Tensor[] grads = sink.grads();
             for (int i = 0; i < grads.length; i++) {

@@ -12,8 +12,12 @@ import dev.kiln.annotations.Forward;
 import dev.kiln.annotations.Layer;
 import dev.kiln.autograd.AnomalyMode;
 import dev.kiln.compiled.Compiled;
+import dev.kiln.nn.Conv2d;
+import dev.kiln.nn.Flatten;
 import dev.kiln.nn.Linear;
 import dev.kiln.nn.Module;
+import dev.kiln.nn.ReLU;
+import dev.kiln.nn.Sequential;
 import dev.kiln.nn.functional.F;
 import dev.kiln.ops.Ops;
 import dev.kiln.optim.Adam;
@@ -184,6 +188,20 @@ class TrainingStepTest {
             sum += Math.max(bytes, 0);
         }
         return sum;
+    }
+
+    @Test
+    void theCompiledStepsGradientsCarryNoGraph() {
+        // Conv2d runs as an eager frame inside the compiled Sequential: its backward must not record.
+        Sequential model = new Sequential(new Conv2d(1, 2, 3), new ReLU(), new Flatten(), new Linear(2 * 4 * 4, 1));
+        TrainingStep step = TrainingStep.of(model, (o, t) -> o.sub(t).mul(o.sub(t)).mean(), adam(model));
+        assertTrue(step.isCompiled());
+        step.forward(Tensor.randn(new Generator(1), 3, 1, 6, 6), Tensor.randn(new Generator(2), 3, 1));
+        step.backwardAndUpdate();
+        for (Tensor p : model.parameters()) {
+            assertNotNull(p.grad());
+            assertNull(p.grad().gradFn(), "a gradient with a graph keeps the conv's saved values alive");
+        }
     }
 
     @Test
