@@ -116,8 +116,10 @@ final class PoolKernels {
                 int i = 0xFFFF - (int) ((b >>> 16) & 0xFFFF);
                 int j = 0xFFFF - (int) (b & 0xFFFF);
                 boolean empty = b == Long.MIN_VALUE;
-                out[outOff + oy * outW + ox] = empty ? Float.NEGATIVE_INFINITY : value(b);
-                argmax[o] = empty ? -1 : (oy * g.sh() - g.ph() + i * g.dh()) * g.w() + ox * g.sw() - g.pw() + j * g.dw();
+                int at = (oy * g.sh() - g.ph() + i * g.dh()) * g.w() + ox * g.sw() - g.pw() + j * g.dw();
+                // The winner itself, not the key's value: a -0 stays -0 and a NaN keeps its payload.
+                out[outOff + oy * outW + ox] = empty ? Float.NEGATIVE_INFINITY : x[in + at];
+                argmax[o] = empty ? -1 : at;
             }
         }
     }
@@ -275,11 +277,6 @@ final class PoolKernels {
     private static long key(float v) {
         int bits = Float.floatToIntBits(v + 0f);
         return (long) (bits ^ ((bits >> 31) & 0x7fffffff)) << 32;
-    }
-
-    private static float value(long key) {
-        int bits = (int) (key >> 32);
-        return Float.intBitsToFloat(bits ^ ((bits >> 31) & 0x7fffffff));
     }
 
     /** One float64 plane (gradient checks): the same rule, written directly. */

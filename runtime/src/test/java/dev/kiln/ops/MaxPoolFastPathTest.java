@@ -1,11 +1,13 @@
 package dev.kiln.ops;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kiln.autograd.Autograd;
 import dev.kiln.tensor.DType;
 import dev.kiln.tensor.Generator;
 import dev.kiln.tensor.Tensor;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,6 +68,23 @@ class MaxPoolFastPathTest {
             v[i] = i % 3 == 0 ? -0f : 0f;
         }
         assertSameAsGeneralLoop(v, 1, 16, 16);
+    }
+
+    @Test
+    void aPlaneGivesTheSameResultWhateverStorageFollowsIt() {
+        // A vector may read past a narrow plane; a NaN there sends the plane to the general float loop,
+        // which must return the same values, signed zeros included.
+        float[] plane = new float[16 * 2];
+        Arrays.fill(plane, -0f);
+        float[] storage = new float[3 * plane.length];
+        System.arraycopy(plane, 0, storage, 0, plane.length);
+        Arrays.fill(storage, plane.length, storage.length, Float.NaN);
+        Tensor alone = Tensor.of(plane, 1, 16, 2);
+        Tensor beforeNaNs = Tensor.of(storage, 3, 16, 2).slice(0, 0, 1, 1);
+        double[] expected = Ops.maxPool2d(alone, K, S, P, D, false).toDoubleArray();
+        assertArrayEquals(expected, Ops.maxPool2d(beforeNaNs, K, S, P, D, false).toDoubleArray());
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(expected[0]), "the -0 itself");
+        assertSameAsGeneralLoop(plane, 1, 16, 2);
     }
 
     @Test
