@@ -3,8 +3,11 @@ package dev.kiln.autograd;
 import dev.kiln.tensor.Shapes;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reverse-mode differentiation over the recorded graph, as in the seed lecture: each node sums
@@ -216,6 +219,62 @@ public final class Autograd {
                 t.setGrad(previous.add(g));
             }
         }
+    }
+
+    /**
+     * A mark for {@link #reach}: the ops recorded after this call are the ones a later {@code reach}
+     * with this mark counts as recorded since.
+     */
+    public static long mark() {
+        return Node.nextSequence();
+    }
+
+    /**
+     * What the graph behind {@code output} reads beyond the ops recorded since {@code mark} and the
+     * leaves {@code own}.
+     *
+     * @param earlierOps it reaches ops recorded before the mark, which other graphs may share
+     * @param foreignLeaf a leaf that needs a gradient, not in {@code own}, that it reaches (null if none)
+     */
+    public record Reach(boolean earlierOps, Tensor foreignLeaf) {}
+
+    /**
+     * Walks the graph behind {@code output}: whether it is a closed piece of tape, recorded since
+     * {@code mark} and reading no leaves but {@code own} (compared by identity). A private tape whose
+     * gradients are taken with respect to {@code own} alone, as a compiled forward's eager frames are,
+     * must not free ops recorded before it nor silently drop a foreign leaf's gradient.
+     */
+    public static Reach reach(Tensor output, long mark, List<Tensor> own) {
+        Set<Tensor> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+        owned.addAll(own);
+        Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        ArrayDeque<Node> stack = new ArrayDeque<>();
+        if (output.gradFn() != null) {
+            stack.push(output.gradFn());
+        }
+        boolean earlier = false;
+        while (!stack.isEmpty()) {
+            Node node = stack.pop();
+            if (!seen.add(node)) {
+                continue;
+            }
+            if (node instanceof AccumulateGrad acc) {
+                if (!owned.contains(acc.leaf)) {
+                    return new Reach(true, acc.leaf);
+                }
+                continue;
+            }
+            earlier |= node.sequence() < mark;
+            for (Node next : node.next()) {
+                if (next != null) {
+                    stack.push(next);
+                }
+            }
+        }
+        if (output.gradFn() == null && output.requiresGrad() && !owned.contains(output)) {
+            return new Reach(false, output);
+        }
+        return new Reach(earlier, null);
     }
 
     /** Adds incoming gradients into a leaf's {@code grad}; never in place, so a gradient tensor may be shared. */

@@ -3,6 +3,7 @@ package dev.kiln.autograd;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One recorded op in the autograd graph: it knows where each input's gradient goes and how to
@@ -11,7 +12,11 @@ import java.util.List;
  * ops, so that a backward recorded with {@code createGraph} can itself be differentiated.
  */
 public abstract class Node {
+    /** The next node's {@link #sequence}: nodes are numbered in the order the forward records them. */
+    private static final AtomicLong NEXT_SEQUENCE = new AtomicLong();
+
     private final String name;
+    private final long sequence = NEXT_SEQUENCE.getAndIncrement();
     private final Node[] next;
     // Allocated on the first save: most nodes (add, reshape, ...) save nothing, and graphs can have millions.
     private List<SavedTensor> saved;
@@ -27,6 +32,16 @@ public abstract class Node {
                 next[i] = in.gradFn() != null ? in.gradFn() : in.gradAccumulator();
             }
         }
+    }
+
+    /** The number the next node will get: nodes recorded from now on have this number or a larger one. */
+    static long nextSequence() {
+        return NEXT_SEQUENCE.get();
+    }
+
+    /** This node's number in recording order (PyTorch's {@code sequence_nr}). */
+    final long sequence() {
+        return sequence;
     }
 
     /** The op's name, used in error messages and anomaly reports. */

@@ -3,6 +3,7 @@ package dev.kiln.compiled;
 import dev.kiln.autograd.Autograd;
 import dev.kiln.autograd.GradMode;
 import dev.kiln.nn.Module;
+import dev.kiln.tensor.Shapes;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class EagerFrame extends Frame {
                 params.add(p);
             }
         }
-        return run(inputs, needsGrad, params, leaves -> child.apply(leaves));
+        return record(child.getClass().getSimpleName(), inputs, needsGrad, params, leaves -> child.apply(leaves));
     }
 
     /**
@@ -42,13 +43,39 @@ public final class EagerFrame extends Frame {
      */
     public static EagerFrame run(Tensor[] inputs, boolean[] needsGrad, List<Tensor> params,
             Function<Tensor[], Tensor> op) {
+        return record("an op outside the derivative table", inputs, needsGrad, params, op);
+    }
+
+    /**
+     * {@link #run}, then a check that the private tape is closed. Its gradients are taken with respect to
+     * the leaves and {@code params} alone, and its backward frees it, so a tensor read from elsewhere
+     * that needs a gradient (a field holding a tensor computed before the call, another module's
+     * parameter) would get none, or have its graph freed under the caller's backward: both are refused.
+     */
+    private static EagerFrame record(String what, Tensor[] inputs, boolean[] needsGrad, List<Tensor> params,
+            Function<Tensor[], Tensor> op) {
         Tensor[] leaves = new Tensor[inputs.length];
+        List<Tensor> own = new ArrayList<>(params);
         for (int i = 0; i < inputs.length; i++) {
             leaves[i] = inputs[i] == null ? null : inputs[i].detach().requiresGrad(needsGrad[i]);
+            if (leaves[i] != null) {
+                own.add(leaves[i]);
+            }
         }
+        long mark = Autograd.mark();
         Tensor out;
         try (GradMode.Scope ignored = GradMode.enableGrad()) {
             out = op.apply(leaves);
+        }
+        Autograd.Reach reach = Autograd.reach(out, mark, own);
+        if (reach.foreignLeaf() != null || reach.earlierOps()) {
+            String read = reach.foreignLeaf() != null
+                    ? "a tensor of shape " + Shapes.str(reach.foreignLeaf().shape()) + " that needs a gradient but is "
+                            + "neither an input of the call nor a parameter of the module"
+                    : "a tensor computed before the call whose graph needs a gradient (a field set from outside?)";
+            throw new IllegalStateException("compiled forward: " + what + " reads " + read + ", and the compiled "
+                    + "backward could not send its gradient back; pass it to forward as an argument, or run the "
+                    + "calling module eagerly (@Forward(compile = CompileMode.EAGER))");
         }
         return new EagerFrame(leaves, params, out);
     }

@@ -1,0 +1,56 @@
+package dev.kiln.compiled;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.tensor.DType;
+import dev.kiln.tensor.Generator;
+import dev.kiln.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An eager child inside a compiled forward runs on a private tape, differentiated with respect to its
+ * inputs and parameters: a tensor with a graph that it reads beyond them is refused, rather than having
+ * its gradient lost or its graph freed under the caller's backward.
+ */
+class EagerFrameBoundaryTest {
+
+    @Test
+    void aTensorComputedBeforeTheCallWithAGraphIsAnErrorNotAFreedGraph() {
+        Generator g = new Generator(21);
+        ContextReader inner = new ContextReader(g);
+        inner.context = inner.weight.exp(); // recorded before the call, even if from the child's own parameter
+        Tensor x = Tensor.randn(g, DType.FLOAT64, 2, 3).requiresGrad(true);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Wrap(inner).apply(x));
+        assertTrue(e.getMessage().startsWith("compiled forward: ContextReader reads a tensor computed before the "
+                + "call whose graph needs a gradient"), e.getMessage());
+        // Eagerly, one tape: context's gradient reaches weight through both uses.
+        Compiled.setEnabled(false);
+        try {
+            new Wrap(inner).apply(x).sum().add(inner.context.sum()).backward();
+        } finally {
+            Compiled.setEnabled(true);
+        }
+        double[] w = inner.weight.detach().toDoubleArray();
+        double[] xs = x.detach().toDoubleArray();
+        double[] grad = inner.weight.grad().toDoubleArray();
+        for (int i = 0; i < w.length; i++) {
+            assertEquals(3 * xs[i] + 4 * Math.exp(w[i]), grad[i], 1e-12, "weight gradient " + i);
+        }
+    }
+
+    @Test
+    void aForeignTensorThatNeedsAGradientIsAnErrorNotALostGradient() {
+        Generator g = new Generator(22);
+        ContextReader inner = new ContextReader(g);
+        Tensor a = Tensor.randn(g, DType.FLOAT64, 2, 3).requiresGrad(true);
+        inner.context = a.exp();
+        Tensor x = Tensor.randn(g, DType.FLOAT64, 2, 3).requiresGrad(true);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Wrap(inner).apply(x));
+        assertTrue(e.getMessage().startsWith("compiled forward: ContextReader reads a tensor of shape [2, 3] that "
+                + "needs a gradient but is neither an input of the call nor a parameter of the module, and the "
+                + "compiled backward could not send its gradient back"), e.getMessage());
+        assertTrue(e.getMessage().contains("@Forward(compile = CompileMode.EAGER)"), e.getMessage());
+    }
+}
