@@ -11,6 +11,7 @@ import dev.kiln.tensor.DType;
 import dev.kiln.tensor.Shapes;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,14 +41,23 @@ public final class Compiled {
         return enabled;
     }
 
+    /** A compiled forward's frame and the parameters that need gradients, which its node takes as inputs too. */
+    private record Run(Frame frame, List<Tensor> params) {
+        /** The node's inputs: the call's tensors, then the parameters. */
+        Tensor[] nodeInputs(Tensor[] inputs) {
+            Tensor[] all = Arrays.copyOf(inputs, inputs.length + params.size());
+            for (int i = 0; i < params.size(); i++) {
+                all[inputs.length + i] = params.get(i);
+            }
+            return all;
+        }
+    }
+
     /**
-     * Runs {@code module} through its compiled forward and records one node, or returns null when
-     * nothing needs a gradient (recording is off, or no input or parameter requires one): the
-     * caller then runs the {@code @Forward} body itself, which records nothing either. Under
-     * {@link AnomalyMode} it also returns null, so the body runs op by op and the anomaly report
-     * names the op that produced a NaN rather than the whole module.
+     * The compiled forward of {@code module} on {@code inputs}, run without recording, or null when no node
+     * is wanted: compiled forwards off, recording off, anomaly mode, or nothing that needs a gradient.
      */
-    public static <M extends Module> Tensor call(M module, CompiledModule<M> compiled, Tensor... inputs) {
+    private static <M extends Module> Run forward(M module, CompiledModule<M> compiled, Tensor[] inputs) {
         if (!enabled || !GradMode.isEnabled() || AnomalyMode.isEnabled()) {
             return null;
         }
@@ -66,20 +76,30 @@ public final class Compiled {
         if (!any && params.isEmpty()) {
             return null;
         }
-        Frame frame;
         try (GradMode.Scope ignored = GradMode.noGrad()) {
-            frame = compiled.forward(module, inputs, needs);
+            return new Run(compiled.forward(module, inputs, needs), params);
         }
+    }
+
+    /**
+     * Runs {@code module} through its compiled forward and records one node, or returns null when
+     * nothing needs a gradient (recording is off, or no input or parameter requires one): the
+     * caller then runs the {@code @Forward} body itself, which records nothing either. Under
+     * {@link AnomalyMode} it also returns null, so the body runs op by op and the anomaly report
+     * names the op that produced a NaN rather than the whole module.
+     */
+    public static <M extends Module> Tensor call(M module, CompiledModule<M> compiled, Tensor... inputs) {
+        Run run = forward(module, compiled, inputs);
+        if (run == null) {
+            return null;
+        }
+        Frame frame = run.frame();
+        List<Tensor> params = run.params();
         Tensor out = fresh(frame.output(), inputs, params);
-        Tensor[] all = new Tensor[inputs.length + params.size()];
-        System.arraycopy(inputs, 0, all, 0, inputs.length);
-        for (int i = 0; i < params.size(); i++) {
-            all[inputs.length + i] = params.get(i);
-        }
-        Frame kept = frame;
+        Tensor[] all = run.nodeInputs(inputs);
         int count = inputs.length;
         return Autograd.record(out, new CompiledNode(module.getClass().getSimpleName(),
-                (g, last) -> backward(kept, new Tensor[] {g}, count, params, last), all));
+                (g, last) -> backward(frame, new Tensor[] {g}, count, params, last), all));
     }
 
     /**
@@ -92,28 +112,12 @@ public final class Compiled {
      * returned as they are.
      */
     public static <M extends Module> Tensor[] callAll(M module, CompiledModule<M> compiled, Tensor... inputs) {
-        if (!enabled || !GradMode.isEnabled() || AnomalyMode.isEnabled()) {
+        Run run = forward(module, compiled, inputs);
+        if (run == null) {
             return null;
         }
-        boolean[] needs = new boolean[inputs.length];
-        boolean any = false;
-        for (int i = 0; i < inputs.length; i++) {
-            needs[i] = inputs[i] != null && inputs[i].requiresGrad();
-            any |= needs[i];
-        }
-        List<Tensor> params = new ArrayList<>();
-        for (Tensor p : module.parameters()) {
-            if (p.requiresGrad()) {
-                params.add(p);
-            }
-        }
-        if (!any && params.isEmpty()) {
-            return null;
-        }
-        Frame frame;
-        try (GradMode.Scope ignored = GradMode.noGrad()) {
-            frame = compiled.forward(module, inputs, needs);
-        }
+        Frame frame = run.frame();
+        List<Tensor> params = run.params();
         Tensor[] outs = frame.outputs();
         Tensor[] result = outs.clone();
         // The floating components, grouped by dtype in order of appearance: one flat tensor and node per group.
@@ -123,12 +127,7 @@ public final class Compiled {
                 groups.computeIfAbsent(outs[i].dtype(), d -> new ArrayList<>()).add(i);
             }
         }
-        Tensor[] all = new Tensor[inputs.length + params.size()];
-        System.arraycopy(inputs, 0, all, 0, inputs.length);
-        for (int i = 0; i < params.size(); i++) {
-            all[inputs.length + i] = params.get(i);
-        }
-        Frame kept = frame;
+        Tensor[] all = run.nodeInputs(inputs);
         int count = inputs.length;
         // Nodes that share the frame each run its backward: none may free what the others still read.
         boolean shared = groups.size() > 1;
@@ -150,7 +149,7 @@ public final class Compiled {
                 for (int j = 0; j < group.size(); j++) {
                     grads[group.get(j)] = pieces[j];
                 }
-                return backward(kept, grads, count, params, last && !shared);
+                return backward(frame, grads, count, params, last && !shared);
             }, all));
             Tensor[] views = split(flat, shapes);
             for (int j = 0; j < group.size(); j++) {
