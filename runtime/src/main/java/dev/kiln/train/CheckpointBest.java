@@ -2,6 +2,7 @@ package dev.kiln.train;
 
 import dev.kiln.io.SafeTensors;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -29,6 +30,18 @@ public final class CheckpointBest implements TrainingListener {
     /** The best value seen so far (NaN before the first epoch). */
     public double best() {
         return best;
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("best", Double.isNaN(best) ? null : best); // JSON has no NaN
+        return state;
+    }
+
+    @Override
+    public void restoreState(Map<String, Object> state) {
+        best = state.get("best") instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     @Override

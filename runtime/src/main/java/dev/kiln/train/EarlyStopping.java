@@ -1,6 +1,8 @@
 package dev.kiln.train;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Stops training when a metric has not improved by at least {@code minDelta} for {@code patience}
@@ -26,6 +28,20 @@ public final class EarlyStopping implements TrainingListener {
         this.patience = patience;
         this.minDelta = minDelta;
         this.higherIsBetter = metric.contains("acc");
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("best", Double.isNaN(best) ? null : best); // JSON has no NaN
+        state.put("epochs_without_improvement", epochsWithoutImprovement);
+        return state;
+    }
+
+    @Override
+    public void restoreState(Map<String, Object> state) {
+        best = state.get("best") instanceof Number n ? n.doubleValue() : Double.NaN;
+        epochsWithoutImprovement = state.get("epochs_without_improvement") instanceof Number n ? n.intValue() : 0;
     }
 
     @Override

@@ -1,6 +1,10 @@
 package dev.kiln.train;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Writes every epoch's metrics to {@code metrics.csv} and redraws {@code curves.png} (loss and
@@ -24,6 +28,32 @@ public final class MetricsLogger implements TrainingListener {
 
     public Path plotPath() {
         return plot;
+    }
+
+    /** The epochs logged so far, so that a resumed run's file and plot hold the whole run (NaN as null). */
+    @Override
+    public Map<String, Object> state() {
+        List<Map<String, Object>> epochs = new ArrayList<>();
+        for (Map<String, Double> row : csv.rows()) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            row.forEach((name, value) -> json.put(name, Double.isNaN(value) ? null : value));
+            epochs.add(json);
+        }
+        return Map.of("epochs", epochs);
+    }
+
+    @Override
+    public void restoreState(Map<String, Object> state) {
+        if (state.get("epochs") instanceof List<?> epochs) {
+            for (Object epoch : epochs) {
+                if (epoch instanceof Map<?, ?> json) {
+                    Map<String, Double> row = new LinkedHashMap<>();
+                    json.forEach((name, value) -> row.put((String) name,
+                            value instanceof Number n ? n.doubleValue() : Double.NaN));
+                    csv.append(row);
+                }
+            }
+        }
     }
 
     @Override

@@ -11,7 +11,9 @@ import dev.kiln.tensor.Generator;
 import dev.kiln.tensor.Tensor;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,6 +50,11 @@ import java.util.Objects;
 public final class Trainer {
     /** The key of the optimizer steps taken so far in a checkpoint's extra state; checkpoints every N steps count them. */
     private static final String GLOBAL_STEP = "global_step";
+    /**
+     * The key of the listeners' states in a checkpoint's extra state: {@code {"listener": class name,
+     * "state": {...}}} for each listener with state, in order.
+     */
+    private static final String LISTENERS = "listeners";
 
     private final Module model;
     private final Optimizer optimizer;
@@ -125,6 +132,7 @@ public final class Trainer {
     public List<EpochMetrics> resume(Path file, DataLoader<Batch> train, DataLoader<Batch> validation) {
         TrainingState.Resume r = TrainingState.restore(file, model, optimizer, scheduler, generator, train);
         globalStep = r.extra().get(GLOBAL_STEP) instanceof Long n ? n : 0;
+        restoreListeners(r.extra().get(LISTENERS));
         return run(train, validation, r.epoch(), r.position(), EpochTally.from(r.extra()));
     }
 
@@ -225,8 +233,42 @@ public final class Trainer {
     private void saveCheckpoint(DataLoader.State cursor, int epochToResume, int position, EpochTally tally) {
         Map<String, Object> extra = tally.toMap();
         extra.put(GLOBAL_STEP, globalStep);
+        List<Map<String, Object>> states = new ArrayList<>();
+        for (TrainingListener l : listeners) {
+            Map<String, Object> state = l.state();
+            if (!state.isEmpty()) {
+                states.add(Map.of("listener", l.getClass().getName(), "state", state));
+            }
+        }
+        extra.put(LISTENERS, states);
         TrainingState.save(checkpointFile, model, optimizer, scheduler, generator, cursor, epochToResume, position,
                 extra);
+    }
+
+    /**
+     * Hands each saved listener state to this trainer's listener of the same class, the k-th saved
+     * state of a class to its k-th listener: listeners added or left out on resuming (a logger, a test's
+     * interruption) change nothing, a listener with no saved state starts afresh, and a saved state
+     * whose listener is gone is dropped.
+     */
+    @SuppressWarnings("unchecked") // JSON objects are String-keyed maps
+    private void restoreListeners(Object saved) {
+        if (!(saved instanceof List<?> states)) {
+            return; // a checkpoint from before listener states were saved
+        }
+        Map<String, ArrayDeque<Map<String, Object>>> byClass = new HashMap<>();
+        for (Object entry : states) {
+            if (entry instanceof Map<?, ?> m && m.get("listener") instanceof String type
+                    && m.get("state") instanceof Map<?, ?> state) {
+                byClass.computeIfAbsent(type, t -> new ArrayDeque<>()).add((Map<String, Object>) state);
+            }
+        }
+        for (TrainingListener l : listeners) {
+            ArrayDeque<Map<String, Object>> queue = byClass.get(l.getClass().getName());
+            if (queue != null && !queue.isEmpty()) {
+                l.restoreState(queue.poll());
+            }
+        }
     }
 
     /** The running loss and accuracy sums of an epoch, saved with a checkpoint so a resumed epoch reports the whole epoch. */

@@ -23,9 +23,12 @@ import dev.kiln.optim.lr.StepLR;
 import dev.kiln.tensor.DType;
 import dev.kiln.tensor.Generator;
 import dev.kiln.tensor.Tensor;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -141,6 +144,53 @@ class ResumeTest {
 
         assertParametersEqual(straight, resumed, "epochs of 5 steps, stopped after epoch 2's last step");
         assertOptimizerStateEqual(straight.optimizer.stateDict(), resumed.optimizer.stateDict(), "max steps");
+    }
+
+    /** Records what {@code watched} would save at the start of each epoch. */
+    private static TrainingListener stateAtEpochStart(TrainingListener watched, Map<Integer, Map<String, Object>> into) {
+        return new TrainingListener() {
+            @Override
+            public void onEpochStart(Trainer trainer, int epoch) {
+                into.put(epoch, watched.state());
+            }
+        };
+    }
+
+    @Test
+    void listenersResumeWithTheStateTheyHadWhenTheRunStopped() throws IOException {
+        Run straight = new Run(1);
+        EarlyStopping patience = new EarlyStopping("val_loss", 10, 0);
+        CheckpointBest best = new CheckpointBest(dir.resolve("best-straight.safetensors"), "val_acc");
+        Map<Integer, Map<String, Object>> straightStates = new HashMap<>();
+        straight.trainer().listener(patience).listener(best).listener(stateAtEpochStart(patience, straightStates))
+                .build().fit(straight.train, straight.validation);
+
+        Path file = dir.resolve("listeners.safetensors");
+        Run first = new Run(1);
+        Path runDir = dir.resolve("run");
+        Trainer stopped = first.trainer().checkpoint(file, 4).listener(new EarlyStopping("val_loss", 10, 0))
+                .listener(new CheckpointBest(dir.resolve("best-first.safetensors"), "val_acc"))
+                .listener(new MetricsLogger(runDir, "resumed")).listener(stopAfter(BATCHES + 5)).build();
+        assertThrows(Stop.class, () -> stopped.fit(first.train, first.validation));
+
+        // Fresh listeners, a logger added in front: each gets its own class's saved state.
+        Run resumed = new Run(77);
+        EarlyStopping resumedPatience = new EarlyStopping("val_loss", 10, 0);
+        CheckpointBest resumedBest = new CheckpointBest(dir.resolve("best-resumed.safetensors"), "val_acc");
+        Map<Integer, Map<String, Object>> resumedStates = new HashMap<>();
+        MetricsLogger log = new MetricsLogger(runDir, "resumed");
+        resumed.trainer().listener(new LearningRateLogger(new PrintStream(OutputStream.nullOutputStream())))
+                .listener(resumedPatience).listener(resumedBest).listener(log)
+                .listener(stateAtEpochStart(resumedPatience, resumedStates)).build()
+                .resume(file, resumed.train, resumed.validation);
+
+        assertTrue(straightStates.get(2).get("best") instanceof Double, "epoch 1 set a best loss");
+        assertEquals(straightStates.get(2), resumedStates.get(2), "early stopping as it was after epoch 1");
+        assertEquals(patience.state(), resumedPatience.state(), "and at the end");
+        assertEquals(best.best(), resumedBest.best(), "the best accuracy over all epochs, epoch 1 included");
+        List<String> csv = Files.readAllLines(log.csvPath());
+        assertEquals(1 + EPOCHS, csv.size(), "the metrics file holds every epoch of the run:\n" + csv);
+        assertTrue(csv.get(1).startsWith("1,"), csv.get(1));
     }
 
     @Test
