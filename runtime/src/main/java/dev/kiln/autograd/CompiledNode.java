@@ -7,6 +7,8 @@ import dev.kiln.tensor.Tensor;
  * function from the output's gradient to the inputs' gradients). What that code reads is dropped
  * when the engine releases the node's saved tensors, so {@code retainGraph} works as for any node;
  * in a backward that will release it, the code drops each saved value after its last use already.
+ * It is first-order: a {@code createGraph} backward through it is refused rather than answered without
+ * the terms that pass through its saved values.
  */
 public final class CompiledNode extends Node {
     private Body body;
@@ -39,6 +41,15 @@ public final class CompiledNode extends Node {
 
     @Override
     Tensor[] backward(Tensor gradOutput, boolean lastBackward) {
+        if (GradMode.isEnabled()) {
+            // The engine records a backward only for createGraph. The generated backward reads saved values
+            // that carry no graph, so its result would miss every second-derivative term through them.
+            throw new UnsupportedOperationException(name() + ": a backward with createGraph (second derivatives, "
+                    + "a gradient penalty) cannot go through a compiled forward, whose backward is first-order; "
+                    + "run its forward eagerly: inside try (Compiled.Scope s = Compiled.eagerScope()) { ... }, with "
+                    + "@Forward(compile = CompileMode.EAGER) on its class, or with Compiled.setEnabled(false) "
+                    + "(-Dkiln.compiled=false) for the whole JVM");
+        }
         if (body == null) {
             throw new IllegalStateException(name() + ": backward through this compiled call ran already and freed "
                     + "what it saved; pass retainGraph = true to the first backward to run it again");

@@ -24,6 +24,8 @@ import java.util.Map;
 public final class Compiled {
     /** Off with {@code -Dkiln.compiled=false}: every module then runs its body on the eager tape. */
     private static volatile boolean enabled = !"false".equalsIgnoreCase(System.getProperty("kiln.compiled"));
+    /** How many {@link #eagerScope}s are open on this thread. */
+    private static final ThreadLocal<int[]> EAGER_SCOPES = ThreadLocal.withInitial(() -> new int[1]);
 
     private Compiled() {}
 
@@ -36,9 +38,26 @@ public final class Compiled {
         enabled = on;
     }
 
-    /** Whether {@code apply} runs compiled forwards (true unless switched off). */
+    /** Whether {@code apply} runs compiled forwards on this thread (true unless switched off). */
     public static boolean isEnabled() {
-        return enabled;
+        return enabled && EAGER_SCOPES.get()[0] == 0;
+    }
+
+    /** An open {@link #eagerScope}; closing it ends it. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Runs every module eagerly on this thread until the scope is closed, as for a forward whose graph a
+     * {@code createGraph} backward will differentiate (a gradient penalty), which compiled forwards,
+     * being first-order, refuse: {@code try (Compiled.Scope eager = Compiled.eagerScope()) { ... }}.
+     */
+    public static Scope eagerScope() {
+        int[] depth = EAGER_SCOPES.get();
+        depth[0]++;
+        return () -> depth[0]--;
     }
 
     /** A compiled forward's frame and the parameters that need gradients, which its node takes as inputs too. */
@@ -58,7 +77,7 @@ public final class Compiled {
      * is wanted: compiled forwards off, recording off, anomaly mode, or nothing that needs a gradient.
      */
     private static <M extends Module> Run forward(M module, CompiledModule<M> compiled, Tensor[] inputs) {
-        if (!enabled || !GradMode.isEnabled() || AnomalyMode.isEnabled()) {
+        if (!isEnabled() || !GradMode.isEnabled() || AnomalyMode.isEnabled()) {
             return null;
         }
         boolean[] needs = new boolean[inputs.length];
