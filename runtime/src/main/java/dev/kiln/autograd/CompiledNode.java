@@ -54,7 +54,11 @@ public final class CompiledNode extends Node {
             throw new IllegalStateException(name() + ": backward through this compiled call ran already and freed "
                     + "what it saved; pass retainGraph = true to the first backward to run it again");
         }
-        return body.apply(gradOutput, lastBackward);
+        Body run = body;
+        if (lastBackward) {
+            body = null; // it frees as it goes: even a backward that fails midway cannot run again
+        }
+        return run.apply(gradOutput, lastBackward);
     }
 
     @Override
