@@ -4,6 +4,7 @@ import dev.kiln.autograd.Autograd;
 import dev.kiln.autograd.GradMode;
 import dev.kiln.autograd.Node;
 import dev.kiln.backend.Backends;
+import dev.kiln.backend.cpu.VectorApi;
 import dev.kiln.ops.Ops;
 import java.util.Arrays;
 
@@ -17,6 +18,11 @@ import java.util.Arrays;
  * gradient and recording is on (see {@link GradMode#noGrad()}).
  */
 public final class Tensor {
+    static {
+        // Every program that computes makes a tensor first: say what is missing before a kernel fails obscurely.
+        VectorApi.require();
+    }
+
     private final Storage storage;
     private final int[] shape;
     private final int[] strides;

@@ -1,5 +1,7 @@
 package dev.kiln.backend.cpu.gemm;
 
+import dev.kiln.backend.cpu.VectorApi;
+
 /**
  * C = alpha * op(A) * op(B) + beta * C, row-major, op(X) = X or X^T (transposed operands read in
  * place, never copied by the caller).
@@ -14,7 +16,7 @@ public final class Gemm {
 
   /** Whether sgemm runs on the Vector API kernel; decided once, when this class initializes. */
   private static final boolean VECTOR = !"plain".equals(System.getProperty("kiln.gemm"))
-      && vectorApiPresent();
+      && VectorApi.isPresent();
 
   private Gemm() {}
 
@@ -77,10 +79,6 @@ public final class Gemm {
     }
   }
 
-  /** Whether the Vector API module is in the boot layer (so its kernel can be loaded). */
-  static boolean vectorApiPresent() {
-    return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-  }
 
   /** C = beta * C, with beta == 0 clearing C (NaN included): the whole product when k or alpha is 0. */
   private static void scale(int m, int n, float beta, float[] c, int cOffset, int ldc) {

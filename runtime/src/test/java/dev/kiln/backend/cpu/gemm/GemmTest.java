@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.kiln.backend.cpu.Parallel;
+import dev.kiln.backend.cpu.VectorApi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -62,7 +63,7 @@ class GemmTest {
     List<Arguments> cases = new ArrayList<>();
     List<Boolean> paths = new ArrayList<>();
     paths.add(false);
-    if (Gemm.vectorApiPresent()) {
+    if (VectorApi.isPresent()) {
       paths.add(true);
     }
     for (boolean vector : paths) {
@@ -142,7 +143,7 @@ class GemmTest {
   }
 
   static Stream<Arguments> kernels() {
-    return Gemm.vectorApiPresent() ? Stream.of(Arguments.of(false), Arguments.of(true))
+    return VectorApi.isPresent() ? Stream.of(Arguments.of(false), Arguments.of(true))
         : Stream.of(Arguments.of(false));
   }
 
@@ -150,7 +151,7 @@ class GemmTest {
     List<Arguments> cases = new ArrayList<>();
     for (int threads : new int[] {1, 2, 3}) {
       cases.add(Arguments.of(false, threads));
-      if (Gemm.vectorApiPresent()) {
+      if (VectorApi.isPresent()) {
         cases.add(Arguments.of(true, threads));
       }
     }
@@ -190,7 +191,7 @@ class GemmTest {
 
   @Test
   void kernelNameReportsTheVectorKernelWhenTheModuleIsPresent() {
-    String expected = Gemm.vectorApiPresent() && !"plain".equals(System.getProperty("kiln.gemm"))
+    String expected = VectorApi.isPresent() && !"plain".equals(System.getProperty("kiln.gemm"))
         ? "vector" : "plain";
     assertEquals(expected, Gemm.kernelName());
   }
