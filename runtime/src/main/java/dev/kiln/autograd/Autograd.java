@@ -132,6 +132,8 @@ public final class Autograd {
     private static void run(Node start, Tensor seed, boolean retainGraph, boolean createGraph,
             Map<Node, Tensor> captured) {
         Map<Node, int[]> dependencies = countDependencies(start);
+        // grad(): only the nodes with a target strictly below them run (PyTorch's exec_info).
+        Set<Node> needed = captured == null ? null : leadingTo(start, captured);
         Map<Node, Tensor> pending = new IdentityHashMap<>();
         pending.put(start, seed);
         ArrayDeque<Node> ready = new ArrayDeque<>();
@@ -155,7 +157,8 @@ public final class Autograd {
                 if (captured == null && grad != null && node.retained() != null) {
                     accumulateInto(node.retained(), grad, createGraph);
                 }
-                Tensor[] inputGrads = grad == null ? null : node.backward(grad, !retainGraph);
+                boolean execute = grad != null && (needed == null || needed.contains(node));
+                Tensor[] inputGrads = execute ? node.backward(grad, !retainGraph) : null;
                 if (inputGrads != null && AnomalyMode.isEnabled()) {
                     AnomalyMode.checkBackward(node.name(), inputGrads);
                 }
@@ -173,11 +176,49 @@ public final class Autograd {
                         ready.push(child);
                     }
                 }
-                if (!retainGraph) {
+                if (!retainGraph && (needed == null || needed.contains(node))) {
                     node.releaseSaved();
                 }
             }
         }
+    }
+
+    /** The nodes below {@code start} (itself included) that have some target strictly below them. */
+    private static Set<Node> leadingTo(Node start, Map<Node, Tensor> targets) {
+        Map<Node, Boolean> reaches = new IdentityHashMap<>(); // node or something below it is a target
+        Set<Node> needed = Collections.newSetFromMap(new IdentityHashMap<>());
+        ArrayDeque<Node> stack = new ArrayDeque<>();
+        ArrayDeque<Boolean> expanded = new ArrayDeque<>();
+        stack.push(start);
+        expanded.push(false);
+        while (!stack.isEmpty()) {
+            Node node = stack.pop();
+            boolean done = expanded.pop();
+            if (!done) {
+                if (reaches.containsKey(node)) {
+                    continue;
+                }
+                reaches.put(node, Boolean.FALSE); // in progress
+                stack.push(node);
+                expanded.push(true);
+                for (Node child : node.next()) {
+                    if (child != null && !reaches.containsKey(child)) {
+                        stack.push(child);
+                        expanded.push(false);
+                    }
+                }
+            } else {
+                boolean below = false;
+                for (Node child : node.next()) {
+                    below |= child != null && reaches.get(child);
+                }
+                if (below) {
+                    needed.add(node);
+                }
+                reaches.put(node, below || targets.containsKey(node));
+            }
+        }
+        return needed;
     }
 
     /** How many edges lead into each node reachable from {@code start} (an iterative depth-first walk). */

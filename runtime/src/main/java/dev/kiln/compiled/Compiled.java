@@ -57,7 +57,13 @@ public final class Compiled {
     public static Scope eagerScope() {
         int[] depth = EAGER_SCOPES.get();
         depth[0]++;
-        return () -> depth[0]--;
+        boolean[] open = {true};
+        return () -> {
+            if (open[0]) {
+                open[0] = false;
+                depth[0]--;
+            }
+        };
     }
 
     /** A compiled forward's frame and the parameters that need gradients, which its node takes as inputs too. */

@@ -68,4 +68,26 @@ class SecondOrderThroughCompiledTest {
         assertTrue(Compiled.isEnabled(), "closing the scope ends it");
         assertNotEquals(0, expected[0]);
     }
+
+    @Test
+    void aCreateGraphGradThatStopsAboveACompiledForwardNeverRunsIt() {
+        Generator g = new Generator(44);
+        Sequential backbone = new Sequential(new Linear(3, 4, true, g, DType.FLOAT64), new Tanh());
+        Tensor h = backbone.apply(Tensor.randn(g, DType.FLOAT64, 2, 3));
+        assertEquals("Sequential", h.gradFn().name());
+        // d(sum h^2)/dh = 2h: the engine runs only the nodes above the target, as PyTorch does.
+        Tensor gh = Autograd.grad(h.mul(h).sum(), new Tensor[] {h}, null, true, true)[0];
+        assertArrayEquals(h.mul(2).detach().toDoubleArray(), gh.detach().toDoubleArray(), 1e-12);
+    }
+
+    @Test
+    void closingAnEagerScopeTwiceClosesItOnce() {
+        Compiled.Scope outer = Compiled.eagerScope();
+        Compiled.Scope inner = Compiled.eagerScope();
+        inner.close();
+        inner.close();
+        assertTrue(!Compiled.isEnabled(), "the outer scope is still open");
+        outer.close();
+        assertTrue(Compiled.isEnabled());
+    }
 }
