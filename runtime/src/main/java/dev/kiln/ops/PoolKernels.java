@@ -115,7 +115,7 @@ final class PoolKernels {
                 long b = best[ox];
                 int i = 0xFFFF - (int) ((b >>> 16) & 0xFFFF);
                 int j = 0xFFFF - (int) (b & 0xFFFF);
-                boolean empty = b == Long.MIN_VALUE;
+                boolean empty = (b & 0xFFFF) == 0; // no tap in range: no row (MIN_VALUE) or no column
                 int at = (oy * g.sh() - g.ph() + i * g.dh()) * g.w() + ox * g.sw() - g.pw() + j * g.dw();
                 // The winner itself, not the key's value: a -0 stays -0 and a NaN keeps its payload.
                 out[outOff + oy * outW + ox] = empty ? Float.NEGATIVE_INFINITY : x[in + at];

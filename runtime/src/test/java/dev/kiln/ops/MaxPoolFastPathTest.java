@@ -103,4 +103,13 @@ class MaxPoolFastPathTest {
         v[40] = Float.NEGATIVE_INFINITY;
         assertSameAsGeneralLoop(v, 2, 1, 6, 6);
     }
+
+    @Test
+    void aWindowWhoseColumnsAreAllPaddingIsMinusInfinity() {
+        // Dilation 4 with padding 1 on a 3-wide row: the output column's taps at -1 and 3 are both outside.
+        Tensor y = Ops.maxPool2d(Tensor.zeros(1, 1, 1, 3), new int[] {1, 2}, new int[] {1, 1}, new int[] {0, 1},
+                new int[] {1, 4}, false);
+        assertArrayEquals(new int[] {1, 1, 1, 1}, y.shape());
+        assertEquals(Float.NEGATIVE_INFINITY, y.toFloatArray()[0]);
+    }
 }
