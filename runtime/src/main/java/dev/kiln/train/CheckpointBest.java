@@ -35,13 +35,13 @@ public final class CheckpointBest implements TrainingListener {
     @Override
     public Map<String, Object> state() {
         Map<String, Object> state = new LinkedHashMap<>();
-        state.put("best", Double.isNaN(best) ? null : best); // JSON has no NaN
+        state.put("best", best); // Json writes NaN and infinities as strings
         return state;
     }
 
     @Override
     public void restoreState(Map<String, Object> state) {
-        best = state.get("best") instanceof Number n ? n.doubleValue() : Double.NaN;
+        best = ListenerStates.number(state.get("best"));
     }
 
     @Override

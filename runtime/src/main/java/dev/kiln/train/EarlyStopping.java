@@ -33,14 +33,14 @@ public final class EarlyStopping implements TrainingListener {
     @Override
     public Map<String, Object> state() {
         Map<String, Object> state = new LinkedHashMap<>();
-        state.put("best", Double.isNaN(best) ? null : best); // JSON has no NaN
+        state.put("best", best); // Json writes NaN and infinities as strings
         state.put("epochs_without_improvement", epochsWithoutImprovement);
         return state;
     }
 
     @Override
     public void restoreState(Map<String, Object> state) {
-        best = state.get("best") instanceof Number n ? n.doubleValue() : Double.NaN;
+        best = ListenerStates.number(state.get("best"));
         epochsWithoutImprovement = state.get("epochs_without_improvement") instanceof Number n ? n.intValue() : 0;
     }
 

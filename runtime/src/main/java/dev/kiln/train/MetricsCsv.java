@@ -35,6 +35,12 @@ public final class MetricsCsv {
         write();
     }
 
+    /** Forgets every row (the file is rewritten by the next append). */
+    public void clear() {
+        columns.clear();
+        rows.clear();
+    }
+
     /** The rows appended so far (the plot reads them). */
     public List<Map<String, Double>> rows() {
         return List.copyOf(rows);

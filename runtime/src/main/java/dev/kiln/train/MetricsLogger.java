@@ -36,7 +36,7 @@ public final class MetricsLogger implements TrainingListener {
         List<Map<String, Object>> epochs = new ArrayList<>();
         for (Map<String, Double> row : csv.rows()) {
             Map<String, Object> json = new LinkedHashMap<>();
-            row.forEach((name, value) -> json.put(name, Double.isNaN(value) ? null : value));
+            row.forEach((name, value) -> json.put(name, value));
             epochs.add(json);
         }
         return Map.of("epochs", epochs);
@@ -45,11 +45,12 @@ public final class MetricsLogger implements TrainingListener {
     @Override
     public void restoreState(Map<String, Object> state) {
         if (state.get("epochs") instanceof List<?> epochs) {
+            csv.clear(); // the saved epochs replace any this logger holds (a trainer resumed in the same process)
             for (Object epoch : epochs) {
                 if (epoch instanceof Map<?, ?> json) {
                     Map<String, Double> row = new LinkedHashMap<>();
                     json.forEach((name, value) -> row.put((String) name,
-                            value instanceof Number n ? n.doubleValue() : Double.NaN));
+                            ListenerStates.number(value)));
                     csv.append(row);
                 }
             }

@@ -236,8 +236,11 @@ public final class Trainer {
         List<Map<String, Object>> states = new ArrayList<>();
         for (TrainingListener l : listeners) {
             Map<String, Object> state = l.state();
-            if (!state.isEmpty()) {
-                states.add(Map.of("listener", l.getClass().getName(), "state", state));
+            if (state != null && !state.isEmpty()) {
+                Map<String, Object> entry = new LinkedHashMap<>(); // a fixed key order: the same run, the same bytes
+                entry.put("listener", l.getClass().getName());
+                entry.put("state", state);
+                states.add(entry);
             }
         }
         extra.put(LISTENERS, states);
