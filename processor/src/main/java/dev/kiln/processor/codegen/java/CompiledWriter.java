@@ -72,21 +72,9 @@ public final class CompiledWriter {
                         .addStatement("this.module = module")
                         .build());
         if (ir.resultRecord() == null) {
-            call.addMethod(MethodSpec.methodBuilder("finish")
-                            .returns(FRAME)
-                            .addParameter(RuntimeNames.TENSOR, "out")
-                            .addParameter(TypeName.BOOLEAN, "outNeedsGrad")
-                            .addStatement("this.output = out")
-                            .addStatement("this.outputNeedsGrad = outNeedsGrad")
-                            .addStatement("return this")
-                            .build())
-                    .addMethod(MethodSpec.methodBuilder("backward")
-                            .addAnnotation(Override.class)
-                            .addModifiers(Modifier.PUBLIC)
-                            .returns(TENSOR_ARRAY)
-                            .addParameter(RuntimeNames.TENSOR, "gradOutput")
-                            .addParameter(GRAD_SINK, "sink")
-                            .addCode(e.backwardCode.build())
+            call.addMethod(finish(RuntimeNames.TENSOR, "out", TypeName.BOOLEAN, "outNeedsGrad", "output",
+                    "outputNeedsGrad"))
+                    .addMethod(frameBackward(RuntimeNames.TENSOR, "gradOutput").addCode(e.backwardCode.build())
                             .build());
         } else {
             // A record of tensors: the frame has one output per component, and its backward takes their gradients.
@@ -94,32 +82,14 @@ public final class CompiledWriter {
             for (int i = 1; i < ir.resultCount(); i++) {
                 firstAlone.add("null");
             }
-            call.addMethod(MethodSpec.methodBuilder("finish")
-                            .returns(FRAME)
-                            .addParameter(TENSOR_ARRAY, "outs")
-                            .addParameter(boolean[].class, "outsNeedGrad")
-                            .addStatement("this.outputs = outs")
-                            .addStatement("this.outputsNeedGrad = outsNeedGrad")
-                            .addStatement("return this")
-                            .build())
-                    .addMethod(MethodSpec.methodBuilder("backward")
-                            .addAnnotation(Override.class)
-                            .addModifiers(Modifier.PUBLIC)
-                            .returns(TENSOR_ARRAY)
-                            .addParameter(RuntimeNames.TENSOR, "gradOutput")
-                            .addParameter(GRAD_SINK, "sink")
+            call.addMethod(finish(TENSOR_ARRAY, "outs", TypeName.get(boolean[].class), "outsNeedGrad", "outputs",
+                    "outputsNeedGrad"))
+                    .addMethod(frameBackward(RuntimeNames.TENSOR, "gradOutput")
                             .addJavadoc("The gradients of the inputs from that of the first output alone.\n")
                             .addStatement("return backward(new $T[] {$L}, sink)", RuntimeNames.TENSOR,
                                     String.join(", ", firstAlone))
                             .build())
-                    .addMethod(MethodSpec.methodBuilder("backward")
-                            .addAnnotation(Override.class)
-                            .addModifiers(Modifier.PUBLIC)
-                            .returns(TENSOR_ARRAY)
-                            .addParameter(TENSOR_ARRAY, "gradOutputs")
-                            .addParameter(GRAD_SINK, "sink")
-                            .addCode(e.backwardCode.build())
-                            .build());
+                    .addMethod(frameBackward(TENSOR_ARRAY, "gradOutputs").addCode(e.backwardCode.build()).build());
         }
         MethodSpec forward = MethodSpec.methodBuilder("forward")
                 .addAnnotation(Override.class)
@@ -945,6 +915,29 @@ public final class CompiledWriter {
             }
             return op.owner() + "." + op.method() + "(" + String.join(", ", args) + ")";
         }
+    }
+
+    /** {@code Frame finish(out, outNeedsGrad)}: stores the call's output(s) and their flags in the frame. */
+    private static MethodSpec finish(TypeName outType, String out, TypeName flagType, String flag, String outField,
+            String flagField) {
+        return MethodSpec.methodBuilder("finish")
+                .returns(FRAME)
+                .addParameter(outType, out)
+                .addParameter(flagType, flag)
+                .addStatement("this.$N = $N", outField, out)
+                .addStatement("this.$N = $N", flagField, flag)
+                .addStatement("return this")
+                .build();
+    }
+
+    /** The signature of a frame's {@code backward}, from the gradient(s) of its output(s); the caller adds the body. */
+    private static MethodSpec.Builder frameBackward(TypeName gradType, String grad) {
+        return MethodSpec.methodBuilder("backward")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(TENSOR_ARRAY)
+                .addParameter(gradType, grad)
+                .addParameter(GRAD_SINK, "sink");
     }
 
     static String capital(String name) {
