@@ -286,6 +286,9 @@ public final class Autograd {
      * must not free ops recorded before it nor silently drop a foreign leaf's gradient.
      */
     public static Reach reach(Tensor output, long mark, List<Tensor> own) {
+        if (!output.requiresGrad()) {
+            return new Reach(false, null); // no graph behind it
+        }
         Set<Tensor> owned = Collections.newSetFromMap(new IdentityHashMap<>());
         owned.addAll(own);
         Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -305,6 +308,7 @@ public final class Autograd {
                 }
                 continue;
             }
+            // Walked on past earlier ops: a foreign leaf behind them is the more useful thing to name.
             earlier |= node.sequence() < mark;
             for (Node next : node.next()) {
                 if (next != null) {
@@ -312,7 +316,7 @@ public final class Autograd {
                 }
             }
         }
-        if (output.gradFn() == null && output.requiresGrad() && !owned.contains(output)) {
+        if (output.gradFn() == null && !owned.contains(output)) {
             return new Reach(false, output);
         }
         return new Reach(earlier, null);

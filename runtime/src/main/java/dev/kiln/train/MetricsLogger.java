@@ -1,7 +1,6 @@
 package dev.kiln.train;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,16 +29,10 @@ public final class MetricsLogger implements TrainingListener {
         return plot;
     }
 
-    /** The epochs logged so far, so that a resumed run's file and plot hold the whole run (NaN as null). */
+    /** The epochs logged so far, so that a resumed run's file and plot hold the whole run. */
     @Override
     public Map<String, Object> state() {
-        List<Map<String, Object>> epochs = new ArrayList<>();
-        for (Map<String, Double> row : csv.rows()) {
-            Map<String, Object> json = new LinkedHashMap<>();
-            row.forEach((name, value) -> json.put(name, value));
-            epochs.add(json);
-        }
-        return Map.of("epochs", epochs);
+        return Map.of("epochs", csv.rows());
     }
 
     @Override
