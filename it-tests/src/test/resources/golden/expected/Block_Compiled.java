@@ -5,7 +5,6 @@ import dev.kiln.compiled.Compiled;
 import dev.kiln.compiled.CompiledModule;
 import dev.kiln.compiled.Frame;
 import dev.kiln.compiled.GradSink;
-import dev.kiln.ops.Derivatives;
 import dev.kiln.tensor.Tensor;
 import javax.annotation.processing.Generated;
 
@@ -24,15 +23,10 @@ public final class Block_Compiled implements CompiledModule<Block> {
         Call call = new Call(module);
         Tensor x = inputs[0];
         call.nX = needsGrad[0];
-        call.t1Frame = Compiled.child(module.fc, new Tensor[] {x}, new boolean[] {call.nX});
+        call.t1Frame = Compiled.childRelu(module.fc, new Tensor[] {x}, new boolean[] {call.nX});
         Tensor t1 = call.t1Frame.output();
         call.nT1 = call.t1Frame.outputNeedsGrad();
-        Tensor t2 = t1.relu();
-        call.nT2 = call.nT1;
-        if (call.nT1) {
-            call.t2 = t2;
-        }
-        return call.finish(t2, call.nT2);
+        return call.finish(t1, call.nT1);
     }
 
     /**
@@ -46,10 +40,6 @@ public final class Block_Compiled implements CompiledModule<Block> {
         Frame t1Frame;
 
         boolean nT1;
-
-        boolean nT2;
-
-        Tensor t2;
 
         Call(Block module) {
             this.module = module;
@@ -65,16 +55,7 @@ public final class Block_Compiled implements CompiledModule<Block> {
         public Tensor[] backward(Tensor gradOutput, GradSink sink) {
             Tensor gradX = null;
             Tensor gradT1 = null;
-            Tensor gradT2 = null;
-            gradT2 = Frame.accumulate(gradT2, gradOutput);
-            if (gradT2 != null) {
-                if (nT1) {
-                    gradT1 = Frame.accumulate(gradT1, Derivatives.reluGradX(gradT2, t2));
-                }
-            }
-            if (sink.freesSavedValues()) {
-                t2 = null;
-            }
+            gradT1 = Frame.accumulate(gradT1, gradOutput);
             if (gradT1 != null) {
                 Tensor[] gradT1In = t1Frame.backward(gradT1, sink);
                 gradX = Frame.accumulate(gradX, gradT1In[0]);

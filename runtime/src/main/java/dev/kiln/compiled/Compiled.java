@@ -225,6 +225,23 @@ public final class Compiled {
         return EagerFrame.of(child, inputs, needsGrad);
     }
 
+    /**
+     * {@code relu(child.forward(inputs))}, where the compiled forward reads the child's output nowhere else:
+     * one fused op when the child can run it ({@link ReluFusable}: a {@code Linear} or {@code Conv2d}),
+     * otherwise the child's frame followed by ReLU. Either way the values and gradients are those of the
+     * two calls in sequence.
+     */
+    public static Frame childRelu(Module child, Tensor[] inputs, boolean[] needsGrad) {
+        if (child instanceof ReluFusable fusable) {
+            Frame fused = fusable.fusedRelu(inputs, needsGrad);
+            if (fused != null) {
+                ModuleSummary.observe(child, fused.output());
+                return fused;
+            }
+        }
+        return new ReluAfterFrame(child(child, inputs, needsGrad));
+    }
+
     /** A tensor of its own for the node's output, when the forward returned an input or a parameter as is. */
     private static Tensor fresh(Tensor out, Tensor[] inputs, List<Tensor> params) {
         boolean shared = params.contains(out) || out.gradFn() != null || out.requiresGrad();

@@ -2,10 +2,16 @@ package dev.kiln.nn;
 
 import dev.kiln.annotations.Forward;
 import dev.kiln.annotations.Param;
+import dev.kiln.compiled.EagerFrame;
+import dev.kiln.compiled.Frame;
+import dev.kiln.compiled.ReluFusable;
+import dev.kiln.ops.Ops;
 import dev.kiln.nn.functional.F;
 import dev.kiln.tensor.DType;
 import dev.kiln.tensor.Generator;
 import dev.kiln.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A 2-d convolution layer: input {@code [N, in_channels, H, W]} (or {@code [in_channels, H, W]}),
@@ -14,7 +20,7 @@ import dev.kiln.tensor.Tensor;
  * {@code weight [out_channels, in_channels / groups, kH, kW]} and {@code bias [out_channels]}, drawn
  * from U(-1/sqrt(fan_in), 1/sqrt(fan_in)), {@code fan_in = in_channels / groups * kH * kW}, as in PyTorch.
  */
-public class Conv2d extends Module {
+public class Conv2d extends Module implements ReluFusable {
     @Param Tensor weight;
     @Param Tensor bias;
     // Package-private, not private: the generated Conv2d_Compiled reads them.
@@ -67,6 +73,25 @@ public class Conv2d extends Module {
     @Forward
     public Tensor forward(Tensor x) {
         return F.conv2d(x, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /**
+     * {@code relu(forward(x))} as the fused {@code Ops.conv2dRelu}, for compiled forwards (on a private
+     * tape, as this layer's compiled forward runs its convolution); null in a subclass.
+     */
+    @Override
+    public Frame fusedRelu(Tensor[] inputs, boolean[] needsGrad) {
+        if (getClass() != Conv2d.class) {
+            return null;
+        }
+        List<Tensor> params = new ArrayList<>();
+        for (Tensor p : new Tensor[] {weight, bias}) {
+            if (Frame.needsGrad(p)) {
+                params.add(p);
+            }
+        }
+        return EagerFrame.run(new Tensor[] {inputs[0]}, new boolean[] {needsGrad[0]}, params,
+                leaves -> Ops.conv2dRelu(leaves[0], weight, bias, stride, padding, dilation, groups));
     }
 
     public Tensor weight() {

@@ -2,6 +2,8 @@ package dev.kiln.nn;
 
 import dev.kiln.annotations.Forward;
 import dev.kiln.annotations.Param;
+import dev.kiln.compiled.Frame;
+import dev.kiln.compiled.ReluFusable;
 import dev.kiln.nn.functional.F;
 import dev.kiln.tensor.DType;
 import dev.kiln.tensor.Generator;
@@ -12,7 +14,7 @@ import dev.kiln.tensor.Tensor;
  * {@code [*, out_features]}. Parameters {@code weight [out_features, in_features]} and
  * {@code bias [out_features]}, both drawn from U(-1/sqrt(in_features), 1/sqrt(in_features)) as in PyTorch.
  */
-public class Linear extends Module {
+public class Linear extends Module implements ReluFusable {
     @Param Tensor weight;
     @Param Tensor bias;
     private final int inFeatures;
@@ -40,6 +42,12 @@ public class Linear extends Module {
     @Forward
     public Tensor forward(Tensor x) {
         return F.linear(x, weight, bias);
+    }
+
+    /** {@code relu(forward(x))} as the fused {@code Ops.linearRelu}, for compiled forwards; null in a subclass. */
+    @Override
+    public Frame fusedRelu(Tensor[] inputs, boolean[] needsGrad) {
+        return getClass() == Linear.class ? new LinearReluFrame(this, inputs[0], needsGrad[0]) : null;
     }
 
     public Tensor weight() {

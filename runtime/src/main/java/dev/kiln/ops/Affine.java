@@ -6,6 +6,7 @@ import dev.kiln.autograd.SavedTensor;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.BinaryOp;
 import dev.kiln.backend.Backends;
+import dev.kiln.backend.UnaryOp;
 import dev.kiln.tensor.ShapeException;
 import dev.kiln.tensor.Shapes;
 import dev.kiln.tensor.Tensor;
@@ -24,6 +25,20 @@ final class Affine {
 
     /** x is {@code [*, in]}, weight {@code [out, in]}, bias {@code [out]} or null; the result is {@code [*, out]}. */
     static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        return linear(x, weight, bias, false);
+    }
+
+    /**
+     * {@code relu(linear(x, weight, bias))} as one op: ReLU runs in place on the product, right after the
+     * bias, with no tensor and no node of its own. The values are those of the two ops in sequence, bit
+     * for bit, and so are the derivatives (ReLU's rule, then the linear map's).
+     */
+    static Tensor linearRelu(Tensor x, Tensor weight, Tensor bias) {
+        return linear(x, weight, bias, true);
+    }
+
+    /** Errors name linear, the op the user called: linearRelu only ever runs for relu(linear(...)). */
+    private static Tensor linear(Tensor x, Tensor weight, Tensor bias, boolean relu) {
         if (weight.dim() != 2) {
             throw new ShapeException("linear: weight of shape " + Shapes.str(weight.shape())
                     + " must be 2-d [out_features, in_features]");
@@ -60,13 +75,18 @@ final class Affine {
         if (bias != null) {
             backend.binary(BinaryOp.ADD, y, Kernels.expandTo(bias, outShape), y);
         }
+        if (relu) {
+            backend.unary(UnaryOp.RELU, y, y);
+        }
         if (Autograd.needsGrad(x, weight, bias)) {
-            Autograd.record(y, new Node("linear", x, weight, bias) {
+            Autograd.record(y, new Node(relu ? "linearRelu" : "linear", x, weight, bias) {
                 final SavedTensor savedX = weight.requiresGrad() ? save(x) : null;
                 final SavedTensor savedW = x.requiresGrad() ? save(weight) : null;
+                final SavedTensor savedY = relu ? save(y) : null;
 
                 @Override
-                protected Tensor[] backward(Tensor g) {
+                protected Tensor[] backward(Tensor gradY) {
+                    Tensor g = relu ? Derivatives.reluGradX(gradY, savedY.get()) : gradY;
                     Tensor gx = needsGrad(0) ? Derivatives.linearGradX(g, savedW.get()) : null;
                     Tensor gw = needsGrad(1) ? Derivatives.linearGradWeight(g, savedX.get()) : null;
                     Tensor gb = needsGrad(2) ? Derivatives.linearGradBias(g, bias.shape()) : null;

@@ -22,8 +22,8 @@ final class ConvKernels {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
-    /** {@code out = conv2d(x, w) + b} for the whole batch. */
-    static void forward(ConvGeometry g, Tensor x, Tensor w, Tensor b, Tensor out) {
+    /** {@code out = conv2d(x, w) + b} for the whole batch, through ReLU when {@code relu}. */
+    static void forward(ConvGeometry g, Tensor x, Tensor w, Tensor b, Tensor out, boolean relu) {
         Object xa = array(x);
         Object wa = array(w);
         Object oa = array(out);
@@ -59,8 +59,25 @@ final class ConvKernels {
                     gemm(false, false, cOutG, ohow, rows, wa, wo + grp * groupW, rows, src, srcOff, ohow,
                             bias == null ? 0 : 1, oa, outBase + grp * cOutG * ohow, ohow);
                 }
+                if (relu) {
+                    relu(oa, outBase, sampleOut);
+                }
             }
         });
+    }
+
+    /** ReLU in place on {@code a[from, from + length)}, as the relu op computes it (NaN stays NaN). */
+    private static void relu(Object a, int from, int length) {
+        if (a instanceof float[] f) {
+            for (int i = from, end = from + length; i < end; i++) {
+                f[i] = Math.max(f[i], 0f);
+            }
+        } else {
+            double[] d = (double[]) a;
+            for (int i = from, end = from + length; i < end; i++) {
+                d[i] = Math.max(d[i], 0.0);
+            }
+        }
     }
 
     /** {@code gx = conv2d's input gradient} (the transposed convolution of gOut with w); gx starts zeroed. */

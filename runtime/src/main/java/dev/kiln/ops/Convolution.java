@@ -26,21 +26,40 @@ final class Convolution {
 
     static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
             int groups) {
+        return conv2d(x, weight, bias, stride, padding, dilation, groups, false);
+    }
+
+    /**
+     * {@code relu(conv2d(...))} as one op: each sample's output block goes through ReLU right after its
+     * product, while it is still in cache, instead of in a second pass over the whole batch. The values
+     * are those of the two ops in sequence, bit for bit, and so are the derivatives (ReLU's rule, then
+     * the convolution's).
+     */
+    static Tensor conv2dRelu(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
+            int groups) {
+        return conv2d(x, weight, bias, stride, padding, dilation, groups, true);
+    }
+
+    private static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
+            int groups, boolean relu) {
         if (x.dim() == 3) {
             // An unbatched [C, H, W] input, as PyTorch accepts it.
-            return conv2d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0);
+            return conv2d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups, relu).squeeze(0);
         }
+        // Errors name the op the user called: conv2dRelu only ever runs for relu(conv2d(...)).
         ConvGeometry g = ConvGeometry.of("conv2d", x, weight, bias, stride, padding, dilation, groups);
         // Every output is written: filled with its bias, or the product's with beta 0, which reads no C.
         Tensor out = Tensor.empty(x.dtype(), g.outputShape());
-        ConvKernels.forward(g, dense(x), dense(weight), bias == null ? null : dense(bias), out);
+        ConvKernels.forward(g, dense(x), dense(weight), bias == null ? null : dense(bias), out, relu);
         if (Autograd.needsGrad(x, weight, bias)) {
-            Autograd.record(out, new Node("conv2d", x, weight, bias) {
+            Autograd.record(out, new Node(relu ? "conv2dRelu" : "conv2d", x, weight, bias) {
                 final SavedTensor savedX = weight.requiresGrad() ? save(x) : null;
                 final SavedTensor savedW = x.requiresGrad() ? save(weight) : null;
+                final SavedTensor savedOut = relu ? save(out) : null;
 
                 @Override
-                protected Tensor[] backward(Tensor gOut) {
+                protected Tensor[] backward(Tensor gradOut) {
+                    Tensor gOut = relu ? Derivatives.reluGradX(gradOut, savedOut.get()) : gradOut;
                     Tensor gx = needsGrad(0) ? inputGrad(gOut, savedW.get(), g) : null;
                     Tensor gw = needsGrad(1) ? weightGrad(savedX.get(), gOut, g) : null;
                     Tensor gb = needsGrad(2) ? channelSum(gOut) : null;

@@ -116,10 +116,25 @@ public final class Ops {
 
     /** {@code x W^T + b}: x {@code [*, in]}, weight {@code [out, in]}, bias {@code [out]} or null. */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) { return Affine.linear(x, weight, bias); }
+    /**
+     * {@code relu(linear(x, weight, bias))} in one op, ReLU applied in place to the product: what a compiled
+     * forward runs for {@code relu(fc.forward(x))} when {@code fc} is a {@code Linear}.
+     */
+    public static Tensor linearRelu(Tensor x, Tensor weight, Tensor bias) {
+        return Affine.linearRelu(x, weight, bias);
+    }
     /** 2-d convolution: x {@code [N, C, H, W]} (or {@code [C, H, W]}), weight {@code [out, C/groups, kH, kW]}. */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
             int groups) {
         return Convolution.conv2d(x, weight, bias, stride, padding, dilation, groups);
+    }
+    /**
+     * {@code relu(conv2d(...))} in one op, ReLU applied to each sample's output while it is in cache: what a
+     * compiled forward runs for {@code relu(conv.forward(x))} when {@code conv} is a {@code Conv2d}.
+     */
+    public static Tensor conv2dRelu(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
+            int[] dilation, int groups) {
+        return Convolution.conv2dRelu(x, weight, bias, stride, padding, dilation, groups);
     }
     public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation,
             boolean ceilMode) {

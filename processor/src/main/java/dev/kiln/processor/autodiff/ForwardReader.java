@@ -145,6 +145,8 @@ public final class ForwardReader {
         final Set<String> used = new HashSet<>(Set.of("next", "output", "outputs"));
         final Set<ExecutableElement> inlining = new HashSet<>();
         List<Step> steps = new ArrayList<>();
+        /** Outputs of child calls made inside an expression (not assigned to a variable): each read once. */
+        final Set<Value> childTemporaries = new HashSet<>();
         int temps;
         /** How many helper calls were read: an op argument that makes one is evaluated once, before the op. */
         int helperCalls;
@@ -798,6 +800,9 @@ public final class ForwardReader {
                 }
                 Value out = new Value(fresh(name), Value.Kind.LOCAL);
                 steps.add(new Step.Child(out, child, args, line(call)));
+                if (name == null) {
+                    childTemporaries.add(out);
+                }
                 return out;
             }
             boolean onThis = call.getMethodSelect() instanceof IdentifierTree
@@ -1047,9 +1052,31 @@ public final class ForwardReader {
                 }
                 operands = bound;
             }
+            Step.Child fusable = reluOfChild(spec, operands);
+            if (fusable != null) {
+                // A temporary keeps the child's name: t1 = relu(fc(x)) rather than t2, with t1 gone.
+                Value fused = name == null ? fusable.out() : new Value(fresh(name), Value.Kind.LOCAL);
+                steps.set(steps.size() - 1, new Step.Child(fused, fusable.child(), fusable.args(), true,
+                        fusable.line()));
+                return fused;
+            }
             Value out = new Value(fresh(name), Value.Kind.LOCAL);
             steps.add(new Step.Op(out, spec == null ? null : spec.id(), owner, method, operands, line(call)));
             return out;
+        }
+
+        /**
+         * The child call that {@code relu} is applied to, when it can absorb the ReLU: {@code relu(fc.forward(x))},
+         * the call just made, whose output is a temporary of the expression and so read nowhere else.
+         */
+        Step.Child reluOfChild(OpSpec spec, List<Operand> operands) {
+            if (spec == null || !spec.id().equals("relu") || operands.size() != 1
+                    || !(operands.get(0) instanceof Operand.TensorArg arg) || steps.isEmpty()
+                    || !(steps.get(steps.size() - 1) instanceof Step.Child child) || child.relu()
+                    || !child.out().equals(arg.value()) || !childTemporaries.contains(arg.value())) {
+                return null;
+            }
+            return child;
         }
 
         TypeMirror typeOf(ExpressionTree e) {

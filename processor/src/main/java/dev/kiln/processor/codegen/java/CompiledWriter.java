@@ -185,7 +185,8 @@ public final class CompiledWriter {
                     args.add(ref(a));
                     flags.add(needs(a, p()));
                 }
-                eagerResult(c.out(), CodeBlock.of("$T.child($L, new $T[] {$L}, new boolean[] {$L})", COMPILED, c.child(),
+                eagerResult(c.out(), CodeBlock.of("$T.$N($L, new $T[] {$L}, new boolean[] {$L})", COMPILED,
+                        c.relu() ? "childRelu" : "child", c.child(),
                         RuntimeNames.TENSOR, String.join(", ", args), String.join(", ", flags)), code);
             } else if (step instanceof Step.Select sel) {
                 field(sel.id(), TypeName.BOOLEAN);

@@ -29,16 +29,23 @@ public sealed interface Step {
     }
 
     /**
-     * A call of a child module's {@code @Forward} method (or {@code apply}).
+     * A call of a child module's {@code @Forward} method (or {@code apply}), or {@code relu} of one.
      *
      * @param out the value it defines
      * @param child the Java expression of the child, read through {@code module} ({@code module.fc1})
      * @param args the tensor arguments
+     * @param relu whether {@code out} is {@code relu} of the child's output, which nothing else reads: the
+     *     two run as one call, fused where the child can ({@code Compiled.childRelu})
      */
-    record Child(Value out, String child, List<Value> args, long line) implements Step {
+    record Child(Value out, String child, List<Value> args, boolean relu, long line) implements Step {
         /** Copies the list. */
         public Child {
             args = List.copyOf(args);
+        }
+
+        /** A plain call of the child. */
+        public Child(Value out, String child, List<Value> args, long line) {
+            this(out, child, args, false, line);
         }
     }
 

@@ -1,0 +1,46 @@
+package dev.kiln.compiled;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.kiln.autograd.GradCheck;
+import dev.kiln.nn.Conv2d;
+import dev.kiln.nn.Linear;
+import dev.kiln.tensor.DType;
+import dev.kiln.tensor.Generator;
+import dev.kiln.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code relu(child.forward(x))} in a compiled forward: one call, fused into a Linear or Conv2d child,
+ * and the child's frame followed by ReLU for any other; equal to the eager body either way.
+ */
+class FusedReluCompiledTest {
+
+    @Test
+    void everyFormMatchesTheEagerBody() {
+        Generator g = new Generator(21);
+        ReluChildren net = new ReluChildren(g, DType.FLOAT32);
+        CompiledVersusEagerTest.assertSame(net, Tensor.randn(g, 5, 1, 4, 4), 1e-5);
+        CompiledVersusEagerTest.assertSame(net, Tensor.randn(g, 1, 1, 4, 4), 1e-5);
+    }
+
+    @Test
+    void everyFormPassesFloat64GradCheck() {
+        Generator g = new Generator(22);
+        ReluChildren net = new ReluChildren(g, DType.FLOAT64);
+        GradCheck.check(in -> net.apply(in[0]), Tensor.randn(g, DType.FLOAT64, 3, 1, 4, 4).requiresGrad(true));
+    }
+
+    @Test
+    void onlyTheExactLayerClassesFuse() {
+        Generator g = new Generator(23);
+        Tensor[] x = {Tensor.randn(g, 2, 8)};
+        boolean[] needs = {false};
+        assertNotNull(new Linear(8, 8, true, g, DType.FLOAT32).fusedRelu(x, needs));
+        assertNull(new ShiftedLinear(8, 8, g, DType.FLOAT32).fusedRelu(x, needs), "a subclass may compute otherwise");
+        int[] one = {1, 1};
+        Conv2d conv = new Conv2d(1, 2, new int[] {3, 3}, one, one, one, 1, true, g, DType.FLOAT32);
+        assertNotNull(conv.fusedRelu(new Tensor[] {Tensor.randn(g, 1, 1, 4, 4)}, needs));
+    }
+}

@@ -1,0 +1,128 @@
+package dev.kiln.ops;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.autograd.Autograd;
+import dev.kiln.autograd.GradCheck;
+import dev.kiln.tensor.DType;
+import dev.kiln.tensor.Generator;
+import dev.kiln.tensor.ShapeException;
+import dev.kiln.tensor.Tensor;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code linearRelu} and {@code conv2dRelu}, the fused forms compiled forwards run for {@code relu(fc(x))}:
+ * the same values as the two ops in sequence, bit for bit, and the same derivatives.
+ */
+class FusedReluOpTest {
+    private static final int[] ONE = {1, 1};
+
+    private static Tensor leaf(long seed, DType dtype, int... shape) {
+        return Tensor.randn(new Generator(seed), dtype, shape).requiresGrad(true);
+    }
+
+    private static Tensor conv(Tensor x, Tensor w, Tensor b, int[] stride, int groups) {
+        return Ops.conv2d(x, w, b, stride, ONE, ONE, groups);
+    }
+
+    private static Tensor convRelu(Tensor x, Tensor w, Tensor b, int[] stride, int groups) {
+        return Ops.conv2dRelu(x, w, b, stride, ONE, ONE, groups);
+    }
+
+    /** Values and the gradients of every input, fused against relu of the unfused op. */
+    private static void assertSameAsSequence(Function<Tensor[], Tensor> fused, Function<Tensor[], Tensor> sequence,
+            Tensor... inputs) {
+        Tensor expected = sequence.apply(inputs);
+        Tensor actual = fused.apply(inputs);
+        assertArrayEquals(expected.shape(), actual.shape());
+        assertArrayEquals(expected.toDoubleArray(), actual.toDoubleArray(), 0.0, "values, bit for bit");
+        Tensor g = Tensor.randn(new Generator(99), expected.dtype(), expected.shape());
+        Tensor[] targets = java.util.Arrays.stream(inputs).filter(t -> t != null).toArray(Tensor[]::new);
+        Tensor[] expectedGrads = Autograd.grad(expected, targets, g, false);
+        Tensor[] actualGrads = Autograd.grad(actual, targets, g, false);
+        for (int i = 0; i < targets.length; i++) {
+            assertArrayEquals(expectedGrads[i].toDoubleArray(), actualGrads[i].toDoubleArray(), 0.0,
+                    "gradient of input " + i);
+        }
+    }
+
+    @Test
+    void linearReluIsReluOfLinearInBothDtypesWithAndWithoutBias() {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            for (int[] shape : new int[][] {{7}, {9, 7}, {2, 3, 7}}) {
+                Tensor x = leaf(1, dtype, shape);
+                Tensor w = leaf(2, dtype, 5, 7);
+                Tensor b = leaf(3, dtype, 5);
+                assertSameAsSequence(in -> Ops.linearRelu(in[0], in[1], in[2]),
+                        in -> Ops.relu(Ops.linear(in[0], in[1], in[2])), x, w, b);
+                assertSameAsSequence(in -> Ops.linearRelu(in[0], in[1], null),
+                        in -> Ops.relu(Ops.linear(in[0], in[1], null)), x, w);
+            }
+        }
+    }
+
+    @Test
+    void conv2dReluIsReluOfConv2dForStridesGroupsAndUnbatchedInputs() {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor x = leaf(4, dtype, 3, 4, 6, 5);
+            Tensor w = leaf(5, dtype, 6, 4, 3, 3);
+            Tensor b = leaf(6, dtype, 6);
+            assertSameAsSequence(in -> convRelu(in[0], in[1], in[2], ONE, 1),
+                    in -> Ops.relu(conv(in[0], in[1], in[2], ONE, 1)), x, w, b);
+            int[] two = {2, 2};
+            assertSameAsSequence(in -> convRelu(in[0], in[1], null, two, 1),
+                    in -> Ops.relu(conv(in[0], in[1], null, two, 1)), x, w);
+            Tensor wg = leaf(7, dtype, 6, 2, 3, 3);
+            assertSameAsSequence(in -> convRelu(in[0], in[1], in[2], ONE, 2),
+                    in -> Ops.relu(conv(in[0], in[1], in[2], ONE, 2)), x, wg, b);
+            Tensor unbatched = leaf(8, dtype, 4, 6, 5);
+            assertSameAsSequence(in -> convRelu(in[0], in[1], in[2], ONE, 1),
+                    in -> Ops.relu(conv(in[0], in[1], in[2], ONE, 1)), unbatched, w, b);
+        }
+    }
+
+    @Test
+    void negativeZeroAndNaNComeOutAsReluMakesThem() {
+        // -0 becomes +0 and NaN stays NaN, exactly as relu on its own: the fused ops share its semantics.
+        Tensor w = Tensor.of(new float[] {1f}, 1, 1);
+        Tensor x = Tensor.of(new float[] {-0f, Float.NaN, -2f, 3f}, 4, 1);
+        assertArrayEquals(Ops.relu(Ops.linear(x, w, null)).toFloatArray(), Ops.linearRelu(x, w, null).toFloatArray());
+        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(Ops.linearRelu(x, w, null).toFloatArray()[0]));
+        assertTrue(Float.isNaN(Ops.linearRelu(x, w, null).toFloatArray()[1]));
+        Tensor x4 = x.reshape(1, 1, 2, 2);
+        Tensor w4 = Tensor.of(new float[] {1f}, 1, 1, 1, 1);
+        int[] zero = {0, 0};
+        float[] fused = Ops.conv2dRelu(x4, w4, null, ONE, zero, ONE, 1).toFloatArray();
+        assertArrayEquals(Ops.relu(Ops.conv2d(x4, w4, null, ONE, zero, ONE, 1)).toFloatArray(), fused);
+        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(fused[0]));
+    }
+
+    @Test
+    void gradientsOfFirstAndSecondOrderInFloat64() {
+        DType d = DType.FLOAT64;
+        // Inputs away from the kink at 0, where a central difference would straddle it.
+        GradCheck.check(in -> Ops.linearRelu(in[0], in[1], in[2]), leaf(10, d, 4, 5), leaf(11, d, 3, 5),
+                leaf(12, d, 3));
+        GradCheck.check(in -> convRelu(in[0], in[1], in[2], ONE, 1), leaf(13, d, 2, 2, 5, 4), leaf(14, d, 3, 2, 3, 3),
+                leaf(15, d, 3));
+        GradCheck.checkSecondOrder(in -> Ops.linearRelu(in[0], in[1], in[2]).tanh(), leaf(16, d, 3, 5),
+                leaf(17, d, 4, 5), leaf(18, d, 4));
+        GradCheck.checkSecondOrder(in -> convRelu(in[0], in[1], in[2], ONE, 1).tanh(), leaf(19, d, 1, 2, 4, 4),
+                leaf(20, d, 2, 2, 3, 3), leaf(21, d, 2));
+    }
+
+    @Test
+    void shapeErrorsNameTheOpTheUserCalled() {
+        Tensor x = Tensor.zeros(DType.FLOAT32, 2, 3);
+        ShapeException linear = assertThrows(ShapeException.class,
+                () -> Ops.linearRelu(x, Tensor.zeros(DType.FLOAT32, 4, 5), null));
+        assertTrue(linear.getMessage().startsWith("linear: input of shape [2, 3]"), linear.getMessage());
+        ShapeException conv = assertThrows(ShapeException.class, () -> convRelu(Tensor.zeros(DType.FLOAT32, 1, 2, 5, 5),
+                Tensor.zeros(DType.FLOAT32, 4, 3, 3, 3), null, ONE, 1));
+        assertTrue(conv.getMessage().startsWith("conv2d:"), conv.getMessage());
+    }
+}
