@@ -2,16 +2,12 @@ package dev.kiln.nn;
 
 import dev.kiln.annotations.Forward;
 import dev.kiln.annotations.Param;
-import dev.kiln.compiled.EagerFrame;
 import dev.kiln.compiled.Frame;
 import dev.kiln.compiled.ReluFusable;
-import dev.kiln.ops.Ops;
 import dev.kiln.nn.functional.F;
 import dev.kiln.tensor.DType;
 import dev.kiln.tensor.Generator;
 import dev.kiln.tensor.Tensor;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A 2-d convolution layer: input {@code [N, in_channels, H, W]} (or {@code [in_channels, H, W]}),
@@ -75,23 +71,10 @@ public class Conv2d extends Module implements ReluFusable {
         return F.conv2d(x, weight, bias, stride, padding, dilation, groups);
     }
 
-    /**
-     * {@code relu(forward(x))} as the fused {@code Ops.conv2dRelu}, for compiled forwards (on a private
-     * tape, as this layer's compiled forward runs its convolution); null in a subclass.
-     */
+    /** {@code relu(forward(x))} as the fused {@code Ops.conv2dRelu}, for compiled forwards; null in a subclass. */
     @Override
     public Frame fusedRelu(Tensor[] inputs, boolean[] needsGrad) {
-        if (getClass() != Conv2d.class) {
-            return null;
-        }
-        List<Tensor> params = new ArrayList<>();
-        for (Tensor p : new Tensor[] {weight, bias}) {
-            if (Frame.needsGrad(p)) {
-                params.add(p);
-            }
-        }
-        return EagerFrame.run(new Tensor[] {inputs[0]}, new boolean[] {needsGrad[0]}, params,
-                leaves -> Ops.conv2dRelu(leaves[0], weight, bias, stride, padding, dilation, groups));
+        return getClass() == Conv2d.class ? new ConvReluFrame(this, inputs[0], needsGrad[0]) : null;
     }
 
     public Tensor weight() {

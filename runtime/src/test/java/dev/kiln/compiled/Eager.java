@@ -16,6 +16,9 @@ final class Eager {
         if (m instanceof TinyNet t) {
             return t.forward(x);
         }
+        if (m instanceof ReluThroughHelpers r) {
+            return r.forward(x);
+        }
         if (m instanceof ReluChildren r) {
             return r.forward(x);
         }

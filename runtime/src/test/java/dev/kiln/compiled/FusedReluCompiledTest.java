@@ -33,6 +33,30 @@ class FusedReluCompiledTest {
     }
 
     @Test
+    void childOutputsReadAgainThroughInlinedHelpersAreNotFused() {
+        // Fused, both(fc1(x)) would compute relu(fc1(x)) twice instead of relu(fc1(x)) + fc1(x).
+        Generator g = new Generator(24);
+        ReluThroughHelpers net = new ReluThroughHelpers(g, DType.FLOAT32);
+        CompiledVersusEagerTest.assertSame(net, Tensor.randn(g, 6, 4), 1e-5);
+        ReluThroughHelpers net64 = new ReluThroughHelpers(g, DType.FLOAT64);
+        GradCheck.check(in -> net64.apply(in[0]), Tensor.randn(g, DType.FLOAT64, 3, 4).requiresGrad(true));
+    }
+
+    @Test
+    void aFusedConvolutionDeliversItsParameterGradientsWhenItsInputNeedsNone() {
+        // The weight and bias are leaves of the fused call's private tape, as in Conv2d's own compiled forward.
+        Generator g = new Generator(25);
+        int[] one = {1, 1};
+        Conv2d conv = new Conv2d(1, 2, new int[] {3, 3}, one, one, one, 1, true, g, DType.FLOAT32);
+        Frame frame = conv.fusedRelu(new Tensor[] {Tensor.randn(g, 1, 1, 4, 4)}, new boolean[] {false});
+        assertNotNull(frame);
+        GradSink sink = new GradSink(conv.parameters());
+        frame.backward(Tensor.ones(DType.FLOAT32, 1, 2, 4, 4), sink);
+        assertNotNull(sink.grads()[0], "weight gradient delivered");
+        assertNotNull(sink.grads()[1], "bias gradient delivered");
+    }
+
+    @Test
     void onlyTheExactLayerClassesFuse() {
         Generator g = new Generator(23);
         Tensor[] x = {Tensor.randn(g, 2, 8)};

@@ -1067,13 +1067,16 @@ public final class ForwardReader {
 
         /**
          * The child call that {@code relu} is applied to, when it can absorb the ReLU: {@code relu(fc.forward(x))},
-         * the call just made, whose output is a temporary of the expression and so read nowhere else.
+         * the call just made, whose output is a temporary of the expression and so read nowhere else. A
+         * temporary that a variable holds (a helper's parameter bound to it, a helper's returned call
+         * assigned) may be read again, so it is not fused.
          */
         Step.Child reluOfChild(OpSpec spec, List<Operand> operands) {
             if (spec == null || !spec.id().equals("relu") || operands.size() != 1
                     || !(operands.get(0) instanceof Operand.TensorArg arg) || steps.isEmpty()
                     || !(steps.get(steps.size() - 1) instanceof Step.Child child) || child.relu()
-                    || !child.out().equals(arg.value()) || !childTemporaries.contains(arg.value())) {
+                    || !child.out().equals(arg.value()) || !childTemporaries.contains(arg.value())
+                    || tensors.containsValue(arg.value())) {
                 return null;
             }
             return child;
