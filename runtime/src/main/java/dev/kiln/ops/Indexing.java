@@ -55,7 +55,7 @@ final class Indexing {
                         + " is larger than the target of shape " + Shapes.str(ts) + " in dimension " + i);
             }
         }
-        Tensor out = target.copy();
+        Tensor out = Kernels.contiguousCopy(target);
         Backends.of(target).scatterAdd(out, d, index, src);
         if (Autograd.needsGrad(target, src)) {
             Autograd.record(out, new Node("scatterAdd", target, src) {

@@ -14,6 +14,7 @@ public final class Storage {
     private final Object array;
     private final int length;
     private int version;
+    private int owners;
 
     private Storage(DType dtype, Object array, int length) {
         this.dtype = dtype;
@@ -149,6 +150,21 @@ public final class Storage {
         return version;
     }
 
+    /** Fills the buffer with NaN, or the dtype's smallest value ({@link StorageArena#poison}). */
+    void poison() {
+        switch (dtype) {
+            case FLOAT32 -> Arrays.fill((float[]) array, Float.NaN);
+            case FLOAT64 -> Arrays.fill((double[]) array, Double.NaN);
+            case INT32 -> Arrays.fill((int[]) array, Integer.MIN_VALUE);
+            case INT64 -> Arrays.fill((long[]) array, Long.MIN_VALUE);
+        }
+    }
+
+    /** How many times a {@link StorageArena} has handed this buffer to a new owner. */
+    int owners() {
+        return owners;
+    }
+
     /** Records an in-place write. */
     public void bumpVersion() {
         version++;
@@ -169,5 +185,6 @@ public final class Storage {
             }
         }
         version++;
+        owners++;
     }
 }

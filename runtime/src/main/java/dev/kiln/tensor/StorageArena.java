@@ -71,6 +71,21 @@ public final class StorageArena {
         return n;
     }
 
+    /**
+     * Fills every storage the arena holds with NaN (the smallest value for integer dtypes): a debugging
+     * aid, and what the tests run every op under, that makes code which reads a recycled tensor before
+     * writing it (an {@link Tensor#empty} output it does not fill) show up in the next run.
+     */
+    public void poison() {
+        for (Storage[] kept : slots) {
+            for (Storage storage : kept) {
+                if (storage != null) {
+                    storage.poison();
+                }
+            }
+        }
+    }
+
     /** The arena active on the calling thread, or null. */
     static StorageArena active() {
         return ACTIVE.get();

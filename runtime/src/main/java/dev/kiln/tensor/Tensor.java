@@ -24,6 +24,11 @@ public final class Tensor {
     }
 
     private final Storage storage;
+    /**
+     * The storage's owner count when this tensor was made: a {@link StorageArena} that hands the storage
+     * to a new owner moves the count on, and this tensor, its previous owner's, may no longer be read.
+     */
+    private final int owner;
     private final int[] shape;
     private final int[] strides;
     private final int offset;
@@ -47,6 +52,7 @@ public final class Tensor {
                     + Arrays.toString(strides) + " differ in rank");
         }
         this.storage = storage;
+        this.owner = storage.owners();
         this.shape = shape.clone();
         this.strides = strides.clone();
         this.offset = offset;
@@ -302,6 +308,12 @@ public final class Tensor {
 
     /** The buffer behind this tensor; kernels index it with {@link #offset()} and {@link #strides()}. */
     public Storage storage() {
+        if (owner != storage.owners()) {
+            throw new IllegalStateException("a tensor of shape " + Shapes.str(shape) + " was read after its storage "
+                    + "was recycled: a TrainingStep reuses the memory of every tensor it made once the next step "
+                    + "starts (its output, the loss, the gradients, anything a module kept from its forward); "
+                    + "copy() a tensor during its step to keep it longer");
+        }
         return storage;
     }
 
@@ -346,12 +358,12 @@ public final class Tensor {
 
     /** The element at {@code index} as a double. */
     public double get(int... index) {
-        return storage.getDouble(storageIndex(index));
+        return storage().getDouble(storageIndex(index));
     }
 
     /** The element at {@code index} as a long (exact for integer tensors). */
     public long getLong(int... index) {
-        return storage.getLong(storageIndex(index));
+        return storage().getLong(storageIndex(index));
     }
 
     /** The value of a one-element tensor. */
@@ -359,31 +371,31 @@ public final class Tensor {
         if (numel() != 1) {
             throw new ShapeException("item: only a one-element tensor has an item; shape is " + Shapes.str(shape));
         }
-        return storage.getDouble(offset);
+        return storage().getDouble(offset);
     }
 
     /** The elements in row-major order, converted to float. */
     public float[] toFloatArray() {
         Tensor c = contiguousAs(DType.FLOAT32);
-        return Arrays.copyOfRange(c.storage.floats(), c.offset, c.offset + c.numel());
+        return Arrays.copyOfRange(c.storage().floats(), c.offset, c.offset + c.numel());
     }
 
     /** The elements in row-major order, converted to double. */
     public double[] toDoubleArray() {
         Tensor c = contiguousAs(DType.FLOAT64);
-        return Arrays.copyOfRange(c.storage.doubles(), c.offset, c.offset + c.numel());
+        return Arrays.copyOfRange(c.storage().doubles(), c.offset, c.offset + c.numel());
     }
 
     /** The elements in row-major order, converted to int. */
     public int[] toIntArray() {
         Tensor c = contiguousAs(DType.INT32);
-        return Arrays.copyOfRange(c.storage.ints(), c.offset, c.offset + c.numel());
+        return Arrays.copyOfRange(c.storage().ints(), c.offset, c.offset + c.numel());
     }
 
     /** The elements in row-major order, converted to long. */
     public long[] toLongArray() {
         Tensor c = contiguousAs(DType.INT64);
-        return Arrays.copyOfRange(c.storage.longs(), c.offset, c.offset + c.numel());
+        return Arrays.copyOfRange(c.storage().longs(), c.offset, c.offset + c.numel());
     }
 
     private Tensor contiguousAs(DType dtype) {
@@ -491,7 +503,7 @@ public final class Tensor {
 
     /** A tensor sharing this one's storage but outside the graph. */
     public Tensor detach() {
-        return new Tensor(storage, shape, strides, offset, device);
+        return new Tensor(storage(), shape, strides, offset, device);
     }
 
     // ---------------------------------------------------------------- in-place writes (optimizers, loading)
@@ -504,7 +516,7 @@ public final class Tensor {
         }
         checkInPlace("copyFrom");
         Backends.of(this).copy(src, this);
-        storage.bumpVersion();
+        storage().bumpVersion();
         return this;
     }
 
@@ -512,7 +524,7 @@ public final class Tensor {
     public Tensor fill(double value) {
         checkInPlace("fill");
         Backends.of(this).fill(this, value);
-        storage.bumpVersion();
+        storage().bumpVersion();
         return this;
     }
 
@@ -557,9 +569,12 @@ public final class Tensor {
         return isContiguous() ? this : Ops.contiguous(this);
     }
 
-    /** A contiguous copy outside the graph. */
+    /**
+     * A contiguous copy outside the graph, in new memory that no {@link StorageArena} recycles: what a
+     * module keeps from one training step for the next.
+     */
     public Tensor copy() {
-        Tensor out = zeros(dtype(), shape);
+        Tensor out = new Tensor(Storage.allocateNew(dtype(), numel()), shape, Shapes.contiguousStrides(shape), 0);
         Backends.of(this).copy(this, out);
         return out;
     }

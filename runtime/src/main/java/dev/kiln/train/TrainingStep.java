@@ -23,13 +23,20 @@ import java.util.Objects;
  * <p>The compiled step calls the generated code directly, with no node on the tape: the model's
  * {@code Foo_Compiled.forward} keeps what its backward reads in a frame, the loss runs on a tape of its
  * own (a few small ops), and the frame's generated backward hands each parameter's gradient to the
- * optimizer. Every tensor the step allocates comes from a {@link StorageArena} that recycles the
- * previous step's storages, so once warm a step allocates no tensor memory. The price is PyTorch's
- * CUDA-graph rule: {@link #output()} and the parameters' {@code grad} are valid until the next
- * {@link #forward}; copy them (after the step) to keep them longer. The same holds for a tensor that a
- * module keeps in a field during its forward (a recurrent state carried between batches, a statistic for
- * logging): it must be written in place ({@code copyFrom}) into a tensor the module allocated outside the
- * step, as BatchNorm's running statistics are, since a copy made during the forward is recycled too.
+ * optimizer. The eager step is {@code zeroGrad(); loss(model.apply(x), y).backward(); step()}. It runs
+ * when compiled forwards are switched off ({@link Compiled#setEnabled}), under anomaly mode (which must
+ * name the op that produced a NaN), and for a model whose body did not compile.
+ *
+ * <p>Either way, every tensor the step allocates comes from a {@link StorageArena} that recycles the
+ * previous step's storages, so once warm a step allocates no tensor memory (a new Java array is zeroed
+ * by the JVM on the calling thread: for the seed CNN that was 50 MB and about a tenth of an eager
+ * step). The price is PyTorch's CUDA-graph rule: {@link #output()}, the loss and the parameters'
+ * {@code grad} are valid until the next {@link #forward}; {@link Tensor#copy()} them to keep them
+ * longer. The same holds for a tensor that a module keeps in a field during its forward (a recurrent
+ * state carried between batches, a statistic for logging): it must be a {@code copy()}, whose memory
+ * no arena recycles, or be written in place ({@code copyFrom}) into a tensor the module allocated
+ * outside the step, as BatchNorm's running statistics are. A tensor read after its storage was
+ * recycled fails with an error that says so, rather than returning another step's numbers.
  *
  * <pre>{@code
  * TrainingStep step = TrainingStep.of(model, F::crossEntropy, adam);
@@ -38,10 +45,6 @@ import java.util.Objects;
  *     step.backwardAndUpdate();
  * }
  * }</pre>
- *
- * The eager step is {@code zeroGrad(); loss(model.apply(x), y).backward(); step()}. It runs when
- * compiled forwards are switched off ({@link Compiled#setEnabled}), under anomaly mode (which must name
- * the op that produced a NaN), and for a model whose body did not compile.
  */
 public final class TrainingStep {
     private static final boolean[] INPUT_NEEDS_NO_GRAD = {false};
@@ -121,12 +124,15 @@ public final class TrainingStep {
     public double forward(Tensor input, Tensor target) {
         compiledPass = isCompiled();
         optimizer.zeroGrad();
-        if (compiledPass) {
-            forwardCompiled(input, target);
-        } else {
-            frame = null;
-            output = model.apply(input);
-            lossValue = loss.apply(output, target);
+        arena.startRun();
+        try (StorageArena.Scope ignored = arena.activate()) {
+            if (compiledPass) {
+                forwardCompiled(input, target);
+            } else {
+                frame = null;
+                output = model.apply(input);
+                lossValue = loss.apply(output, target);
+            }
         }
         pending = true;
         return lossValue.item();
@@ -139,10 +145,12 @@ public final class TrainingStep {
                     + "first, and runs once per forward");
         }
         pending = false;
-        if (compiledPass) {
-            backwardCompiled();
-        } else {
-            lossValue.backward();
+        try (StorageArena.Scope ignored = arena.activate()) {
+            if (compiledPass) {
+                backwardCompiled();
+            } else {
+                lossValue.backward();
+            }
         }
         optimizer.step();
     }
@@ -165,34 +173,29 @@ public final class TrainingStep {
         if (trainableChanged()) {
             collectTrainable();
         }
-        arena.startRun();
-        try (StorageArena.Scope ignored = arena.activate()) {
-            CompiledModule<Module> compiled = (CompiledModule<Module>) model.compiledForward();
-            try (GradMode.Scope noGrad = GradMode.noGrad()) {
-                frame = compiled.forward(model, new Tensor[] {input}, INPUT_NEEDS_NO_GRAD);
-            }
-            output = frame.output();
-            // The loss runs on a tape of its own, from the output as a leaf, to give the output's gradient.
-            outputLeaf = output.detach().requiresGrad(true);
-            lossValue = loss.apply(outputLeaf, target);
+        CompiledModule<Module> compiled = (CompiledModule<Module>) model.compiledForward();
+        try (GradMode.Scope noGrad = GradMode.noGrad()) {
+            frame = compiled.forward(model, new Tensor[] {input}, INPUT_NEEDS_NO_GRAD);
         }
+        output = frame.output();
+        // The loss runs on a tape of its own, from the output as a leaf, to give the output's gradient.
+        outputLeaf = output.detach().requiresGrad(true);
+        lossValue = loss.apply(outputLeaf, target);
     }
 
     private void backwardCompiled() {
-        try (StorageArena.Scope ignored = arena.activate()) {
-            Tensor gradOutput = Autograd.grad(lossValue, new Tensor[] {outputLeaf}, null, false)[0];
-            sink.clear();
-            // Without recording: the eager frames inside (conv, pooling, ...) would otherwise build a graph
-            // behind each gradient, which would keep their saved values alive until the next zeroGrad.
-            if (frame.outputNeedsGrad()) {
-                try (GradMode.Scope noGrad = GradMode.noGrad()) {
-                    frame.backward(gradOutput, sink);
-                }
+        Tensor gradOutput = Autograd.grad(lossValue, new Tensor[] {outputLeaf}, null, false)[0];
+        sink.clear();
+        // Without recording: the eager frames inside (conv, pooling, ...) would otherwise build a graph
+        // behind each gradient, which would keep their saved values alive until the next zeroGrad.
+        if (frame.outputNeedsGrad()) {
+            try (GradMode.Scope noGrad = GradMode.noGrad()) {
+                frame.backward(gradOutput, sink);
             }
-            Tensor[] grads = sink.grads();
-            for (int i = 0; i < grads.length; i++) {
-                trainable.get(i).setGrad(grads[i]);
-            }
+        }
+        Tensor[] grads = sink.grads();
+        for (int i = 0; i < grads.length; i++) {
+            trainable.get(i).setGrad(grads[i]);
         }
         frame = null;
     }

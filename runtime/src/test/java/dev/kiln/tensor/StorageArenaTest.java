@@ -128,7 +128,57 @@ class StorageArenaTest {
             Ops.exp(w.mul(2)).sum();
         }
         RuntimeException e = assertThrows(RuntimeException.class, loss::backward);
-        assertTrue(e.getMessage().contains("modified in place"), e.getMessage());
+        assertTrue(e.getMessage().contains("recycled"), e.getMessage());
+    }
+
+    @Test
+    void aTensorFromAnEarlierRunCannotBeReadOnceItsStorageIsRecycled() {
+        StorageArena arena = new StorageArena();
+        Tensor kept;
+        Tensor view;
+        Storage storage;
+        arena.startRun();
+        try (StorageArena.Scope ignored = arena.activate()) {
+            kept = Tensor.full(2f, 2, 3);
+            storage = kept.storage();
+            view = kept.reshape(6);
+            assertEquals(2f, kept.toFloatArray()[0], "readable during its own run");
+        }
+        assertEquals(12.0, kept.sum().item(), "and after it, until the storage is recycled");
+        arena.startRun();
+        Tensor current;
+        try (StorageArena.Scope ignored = arena.activate()) {
+            current = Tensor.full(5f, 2, 3);
+        }
+        assertSame(storage, current.storage(), "the next run's tensor took over the storage");
+        for (Tensor stale : new Tensor[] {kept, view}) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, stale::toFloatArray);
+            assertEquals("a tensor of shape " + Shapes.str(stale.shape()) + " was read after its storage was "
+                    + "recycled: a TrainingStep reuses the memory of every tensor it made once the next step starts "
+                    + "(its output, the loss, the gradients, anything a module kept from its forward); copy() a "
+                    + "tensor during its step to keep it longer", e.getMessage());
+            assertThrows(IllegalStateException.class, () -> stale.add(1));
+            assertThrows(IllegalStateException.class, stale::detach);
+        }
+        assertArrayEquals(new float[] {5, 5, 5, 5, 5, 5}, current.toFloatArray(), "the new owner reads its own numbers");
+    }
+
+    @Test
+    void aCopyIsNewMemoryThatTheArenaDoesNotRecycle() {
+        StorageArena arena = new StorageArena();
+        Tensor copy;
+        arena.startRun();
+        try (StorageArena.Scope ignored = arena.activate()) {
+            Tensor product = Tensor.full(2f, 3).mul(2);
+            long created = arena.createdCount();
+            copy = product.copy();
+            assertEquals(created, arena.createdCount(), "the product came from the arena, its copy did not");
+        }
+        arena.startRun();
+        try (StorageArena.Scope ignored = arena.activate()) {
+            Tensor.full(7f, 3).mul(2).copy();
+        }
+        assertArrayEquals(new float[] {4, 4, 4}, copy.toFloatArray());
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.kiln.compiled.Compiled;
 import dev.kiln.nn.Conv2d;
 import dev.kiln.nn.Flatten;
 import dev.kiln.nn.Linear;
+import dev.kiln.nn.MaxPool2d;
 import dev.kiln.nn.Module;
 import dev.kiln.nn.ReLU;
 import dev.kiln.nn.Sequential;
@@ -131,30 +132,45 @@ class TrainingStepTest {
             step.forward(xy[0], xy[1]);
             step.backwardAndUpdate();
         };
+        long compiledBytes = warmBytesPerStep(step, oneStep);
+
+        // The same step on the eager tape recycles too; then the same computation as a plain loop, for scale:
+        // there every tensor of every step is new memory.
+        boolean was = Compiled.isEnabled();
+        Compiled.setEnabled(false);
+        long eagerBytes;
+        long plainBytes;
+        try {
+            eagerBytes = warmBytesPerStep(step, oneStep);
+            Optimizer optimizer = adam(model);
+            plainBytes = fewestBytesPerStep(() -> {
+                optimizer.zeroGrad();
+                F.crossEntropy(model.apply(xy[0]), xy[1]).backward();
+                optimizer.step();
+            });
+        } finally {
+            Compiled.setEnabled(was);
+        }
+        // What is left is small objects (tensor headers, shape arrays, frames, tape nodes): no tensor data,
+        // whose gradients alone are 4 * 41,802 = 167 KB per step here.
+        String figures = "compiled " + compiledBytes + " bytes per step, eager " + eagerBytes + ", plain loop "
+                + plainBytes;
+        assertTrue(compiledBytes < 48 * 1024, figures);
+        assertTrue(eagerBytes < 64 * 1024, figures);
+        assertTrue(compiledBytes * 10 < plainBytes && eagerBytes * 5 < plainBytes, figures);
+    }
+
+    /** Warms the step up, then measures it, asserting that it makes no new tensor storage once warm. */
+    private static long warmBytesPerStep(TrainingStep step, Runnable oneStep) {
         for (int i = 0; i < 50; i++) {
             oneStep.run();
         }
         long createdWhenWarm = step.arena().createdCount();
         long reusedWhenWarm = step.arena().reusedCount();
-        long compiledBytes = fewestBytesPerStep(oneStep);
-        long steps = (step.arena().reusedCount() - reusedWhenWarm);
+        long bytes = fewestBytesPerStep(oneStep);
         assertEquals(createdWhenWarm, step.arena().createdCount(), "a warm step allocated new tensor storage");
-        assertTrue(steps > 0, "the arena should serve the step's tensors");
-
-        // The same step on the eager tape, for scale: every tensor of every step is new memory.
-        boolean was = Compiled.isEnabled();
-        Compiled.setEnabled(false);
-        long eagerBytes;
-        try {
-            eagerBytes = fewestBytesPerStep(oneStep);
-        } finally {
-            Compiled.setEnabled(was);
-        }
-        // What is left is small objects (tensor headers, shape arrays, frames): no tensor data, whose
-        // gradients alone are 4 * 41,802 = 167 KB per step here.
-        assertTrue(compiledBytes < 48 * 1024, "a warm compiled step allocated " + compiledBytes + " bytes (eager: " + eagerBytes + ")");
-        assertTrue(compiledBytes * 10 < eagerBytes, "compiled " + compiledBytes + " bytes per step, eager "
-                + eagerBytes);
+        assertTrue(step.arena().reusedCount() > reusedWhenWarm, "the arena should serve the step's tensors");
+        return bytes;
     }
 
     /**
@@ -267,7 +283,90 @@ class TrainingStepTest {
         assertFalse(step.isCompiled());
         double[] losses = train(model, step, 8);
         assertTrue(losses[7] < losses[0]);
-        assertEquals(0, step.arena().createdCount(), "the eager step does not use the arena");
+        assertTrue(step.arena().reusedCount() > 0, "the eager step recycles its tensors too");
+    }
+
+    /** A small CNN: convolution, pooling and the loss are eager ops whose outputs the eager step recycles. */
+    private static Module smallCnn(Generator g) {
+        return new Sequential(new Conv2d(1, 4, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1, true,
+                g, DType.FLOAT32), new ReLU(),
+                new MaxPool2d(3, 2, 1), new Flatten(), new Linear(4 * 4 * 4, CLASSES, true, g, DType.FLOAT32));
+    }
+
+    @Test
+    void theEagerStepTrainsExactlyLikeAPlainLoop() {
+        boolean was = Compiled.isEnabled();
+        Compiled.setEnabled(false);
+        try {
+            Tensor x = Tensor.randn(new Generator(20), BATCH, 1, 8, 8);
+            Tensor y = Tensor.randint(new Generator(21), 0, CLASSES, BATCH);
+            Module stepped = smallCnn(new Generator(22));
+            Module plain = smallCnn(new Generator(22));
+            TrainingStep step = TrainingStep.of(stepped, F::crossEntropy, adam(stepped));
+            Optimizer optimizer = adam(plain);
+            for (int i = 0; i < 6; i++) {
+                double loss = step.forward(x, y);
+                step.backwardAndUpdate();
+                optimizer.zeroGrad();
+                Tensor expected = F.crossEntropy(plain.apply(x), y);
+                expected.backward();
+                optimizer.step();
+                assertEquals(expected.item(), loss, 0, "loss of step " + i);
+            }
+            assertTrue(step.arena().reusedCount() > 0);
+            List<Tensor> a = stepped.parameters();
+            List<Tensor> b = plain.parameters();
+            for (int i = 0; i < a.size(); i++) {
+                assertArrayEquals(b.get(i).toFloatArray(), a.get(i).toFloatArray(), "parameter " + i + ", bit for bit");
+            }
+        } finally {
+            Compiled.setEnabled(was);
+        }
+    }
+
+    /** Keeps its last output in a field and adds it to the next one: state carried across steps without a copy. */
+    public static class CarriesState extends Module {
+        @Layer Linear fc;
+        Tensor carried;
+        final boolean copies;
+
+        public CarriesState(Generator g, boolean copies) {
+            fc = new Linear(FEATURES, CLASSES, true, g, DType.FLOAT32);
+            this.copies = copies;
+        }
+
+        @Forward
+        public Tensor forward(Tensor x) {
+            Tensor y = fc.forward(x);
+            if (carried != null) {
+                y = y.add(carried);
+            }
+            carried = copies ? y.detach().copy() : y.detach();
+            return y;
+        }
+    }
+
+    @Test
+    void aTensorKeptFromAnEarlierStepFailsWithAnErrorInsteadOfReadingAnotherStepsNumbers() {
+        Tensor[] xy = batch(new Generator(16));
+        CarriesState careless = new CarriesState(new Generator(17), false);
+        assertNull(careless.compiledForward(), "a field write keeps the body eager");
+        TrainingStep step = TrainingStep.of(careless, F::crossEntropy, adam(careless));
+        step.forward(xy[0], xy[1]);
+        Tensor output = step.output();
+        step.backwardAndUpdate();
+        assertEquals(BATCH, output.size(0), "the output is readable until the next step");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> step.forward(xy[0], xy[1]));
+        assertTrue(e.getMessage().contains("was read after its storage was recycled"), e.getMessage());
+        assertThrows(IllegalStateException.class, output::toFloatArray, "nor is the last step's output");
+
+        CarriesState careful = new CarriesState(new Generator(17), true);
+        TrainingStep copying = TrainingStep.of(careful, F::crossEntropy, adam(careful));
+        for (int i = 0; i < 3; i++) {
+            copying.forward(xy[0], xy[1]);
+            copying.backwardAndUpdate();
+        }
+        assertEquals(BATCH * CLASSES, careful.carried.toFloatArray().length, "a copy made during the step may be kept");
     }
 
     @Test
