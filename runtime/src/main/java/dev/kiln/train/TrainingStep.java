@@ -27,7 +27,9 @@ import java.util.Objects;
  * when compiled forwards are switched off ({@link Compiled#setEnabled}), under anomaly mode (which must
  * name the op that produced a NaN), and for a model whose body did not compile.
  *
- * <p>Either way, every tensor the step allocates comes from a {@link StorageArena} that recycles the
+ * <p>Either way, the step computes the gradients of the model's parameters, every one that requires a
+ * gradient (the optimizer's and any others, each holding this step's gradient alone afterwards), and
+ * none for its input; and every tensor the step allocates comes from a {@link StorageArena} that recycles the
  * previous step's storages, so once warm a step allocates no tensor memory (a new Java array is zeroed
  * by the JVM on the calling thread: for the seed CNN that was 50 MB and about a tenth of an eager
  * step). The price is PyTorch's CUDA-graph rule: {@link #output()}, the loss and the parameters'
@@ -124,13 +126,19 @@ public final class TrainingStep {
     public double forward(Tensor input, Tensor target) {
         compiledPass = isCompiled();
         optimizer.zeroGrad();
+        // Every parameter's, not only the optimizer's: an eager backward adds to the gradient a parameter
+        // holds, whose storage the last step's arena is about to hand out again.
+        for (Tensor p : parameters) {
+            p.setGrad(null);
+        }
         arena.startRun();
         try (StorageArena.Scope ignored = arena.activate()) {
             if (compiledPass) {
                 forwardCompiled(input, target);
             } else {
                 frame = null;
-                output = model.apply(input);
+                // As in the compiled step, the input gets no gradient: a step trains parameters.
+                output = model.apply(input.requiresGrad() ? input.detach() : input);
                 lossValue = loss.apply(output, target);
             }
         }

@@ -324,6 +324,39 @@ class TrainingStepTest {
         }
     }
 
+    @Test
+    void anEagerStepWhoseOptimizerTrainsSomeParametersAndAnInputThatRequiresGradRunLikeTheCompiledStep() {
+        boolean was = Compiled.isEnabled();
+        for (boolean compiled : new boolean[] {true, false}) {
+            Compiled.setEnabled(compiled);
+            try {
+                SmallMlp model = new SmallMlp(new Generator(30));
+                SmallMlp twin = new SmallMlp(new Generator(30));
+                TrainingStep step = TrainingStep.of(model, F::crossEntropy, new Adam(model.fc3.parameters(),
+                        Adam.options().lr(1e-2)));
+                Optimizer twinOptimizer = new Adam(twin.fc3.parameters(), Adam.options().lr(1e-2));
+                Tensor x = Tensor.randn(new Generator(31), BATCH, FEATURES).requiresGrad(true);
+                Tensor y = Tensor.randint(new Generator(32), 0, CLASSES, BATCH);
+                for (int i = 0; i < 4; i++) {
+                    step.forward(x, y);
+                    step.backwardAndUpdate();
+                    twinOptimizer.zeroGrad();
+                    F.crossEntropy(twin.apply(x.detach()), y).backward();
+                    twinOptimizer.step();
+                }
+                String mode = compiled ? "compiled" : "eager";
+                assertNull(x.grad(), mode + ": a step computes no gradient for its input");
+                assertArrayEquals(twin.fc3.weight().toFloatArray(), model.fc3.weight().toFloatArray(), 1e-6f,
+                        mode + ": the optimizer's parameters train as in a plain loop");
+                assertArrayEquals(twin.fc1.weight().toFloatArray(), model.fc1.weight().toFloatArray(),
+                        mode + ": the others do not move");
+                assertNotNull(model.fc1.weight().grad(), mode + ": but get this step's gradient");
+            } finally {
+                Compiled.setEnabled(was);
+            }
+        }
+    }
+
     /** Keeps its last output in a field and adds it to the next one: state carried across steps without a copy. */
     public static class CarriesState extends Module {
         @Layer Linear fc;
