@@ -29,10 +29,10 @@ import java.util.Objects;
  *
  * <p>Either way, the step computes the gradients of the model's parameters, every one that requires a
  * gradient (the optimizer's and any others, each holding this step's gradient alone afterwards), and
- * none for its input; and every tensor the step allocates comes from a {@link StorageArena} that recycles the
- * previous step's storages, so once warm a step allocates no tensor memory (a new Java array is zeroed
- * by the JVM on the calling thread: for the seed CNN that was 50 MB and about a tenth of an eager
- * step). The price is PyTorch's CUDA-graph rule: {@link #output()}, the loss and the parameters'
+ * none for its input; and every tensor the step allocates comes from a {@link StorageArena} that
+ * recycles the previous step's storages, so once warm a step allocates no tensor memory (a new Java
+ * array is zeroed by the JVM on the calling thread: for the seed CNN that was 50 MB and about a tenth
+ * of an eager step). The price is PyTorch's CUDA-graph rule: {@link #output()}, the loss and the parameters'
  * {@code grad} are valid until the next {@link #forward}; {@link Tensor#copy()} them to keep them
  * longer. The same holds for a tensor that a module keeps in a field during its forward (a recurrent
  * state carried between batches, a statistic for logging): it must be a {@code copy()}, whose memory
