@@ -152,12 +152,7 @@ public final class Storage {
 
     /** Fills the buffer with NaN, or the dtype's smallest value ({@link StorageArena#poison}). */
     void poison() {
-        switch (dtype) {
-            case FLOAT32 -> Arrays.fill((float[]) array, Float.NaN);
-            case FLOAT64 -> Arrays.fill((double[]) array, Double.NaN);
-            case INT32 -> Arrays.fill((int[]) array, Integer.MIN_VALUE);
-            case INT64 -> Arrays.fill((long[]) array, Long.MIN_VALUE);
-        }
+        fillAll(Double.NaN, Long.MIN_VALUE);
     }
 
     /** How many times a {@link StorageArena} has handed this buffer to a new owner. */
@@ -171,20 +166,26 @@ public final class Storage {
     }
 
     /**
-     * Hands the buffer to its next owner ({@link StorageArena}), zero-filled if asked; the version moves
-     * on, so that a tensor its previous owner saved for a backward can no longer be read as if nothing
-     * had changed.
+     * Hands the buffer to its next owner ({@link StorageArena}), zero-filled if asked. The owner count
+     * moves on, so that the previous owner's tensors fail when read ({@link Tensor#storage()}), and so
+     * does the version, as for any write.
      */
     void recycle(boolean zeroFill) {
         if (zeroFill) {
-            switch (dtype) {
-                case FLOAT32 -> Arrays.fill((float[]) array, 0f);
-                case FLOAT64 -> Arrays.fill((double[]) array, 0.0);
-                case INT32 -> Arrays.fill((int[]) array, 0);
-                case INT64 -> Arrays.fill((long[]) array, 0L);
-            }
+            fillAll(0, 0);
         }
         version++;
         owners++;
+    }
+
+    /** Every element set to {@code floating} (float dtypes) or {@code integer} (clamped to the dtype's range). */
+    private void fillAll(double floating, long integer) {
+        switch (dtype) {
+            case FLOAT32 -> Arrays.fill((float[]) array, (float) floating);
+            case FLOAT64 -> Arrays.fill((double[]) array, floating);
+            case INT32 -> Arrays.fill((int[]) array,
+                    (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, integer)));
+            case INT64 -> Arrays.fill((long[]) array, integer);
+        }
     }
 }

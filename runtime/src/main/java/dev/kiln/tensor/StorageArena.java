@@ -11,10 +11,10 @@ import java.util.List;
  * {@link Tensor#zeros}, as it was for {@link Tensor#empty}, whose caller overwrites every element.
  *
  * <p>The contract is the one PyTorch's CUDA graphs impose on their static outputs: a tensor allocated
- * during one run is valid until the next {@link #startRun()}; whoever keeps one longer must copy it.
- * Recycling bumps the storage's version, so a tensor saved for a backward in an earlier run (a graph
- * kept with {@code retainGraph}) fails with the in-place-modification error instead of silently
- * reading another run's numbers. A run that allocates differently from the previous one (another batch
+ * during one run is valid until the next {@link #startRun()}; whoever keeps one longer must
+ * {@link Tensor#copy()} it, which allocates outside any arena. Recycling moves the storage's owner
+ * count on, and a tensor made for an earlier owner fails when it is read (a graph kept with
+ * {@code retainGraph} included) instead of silently returning another run's numbers. A run that allocates differently from the previous one (another batch
  * size, an {@code if} that went the other way) is still correct: a position whose size or dtype
  * changed gets a new storage, which later runs reuse. Each position keeps the storages of its two most
  * recent sizes, so that an epoch's smaller last batch, alternating with full ones, settles too.

@@ -32,9 +32,9 @@ import java.util.Objects;
  * none for its input; and every tensor the step allocates comes from a {@link StorageArena} that
  * recycles the previous step's storages, so once warm a step allocates no tensor memory (a new Java
  * array is zeroed by the JVM on the calling thread: for the seed CNN that was 50 MB and about a tenth
- * of an eager step). The price is PyTorch's CUDA-graph rule: {@link #output()}, the loss and the parameters'
- * {@code grad} are valid until the next {@link #forward}; {@link Tensor#copy()} them to keep them
- * longer. The same holds for a tensor that a module keeps in a field during its forward (a recurrent
+ * of an eager step). The price is PyTorch's CUDA-graph rule: {@link #output()}, the loss and the
+ * parameters' {@code grad} are valid until the next {@link #forward}; {@link Tensor#copy()} them to
+ * keep them longer. The same holds for a tensor that a module keeps in a field during its forward (a recurrent
  * state carried between batches, a statistic for logging): it must be a {@code copy()}, whose memory
  * no arena recycles, or be written in place ({@code copyFrom}) into a tensor the module allocated
  * outside the step, as BatchNorm's running statistics are. A tensor read after its storage was
