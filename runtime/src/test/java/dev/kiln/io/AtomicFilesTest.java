@@ -90,5 +90,34 @@ class AtomicFilesTest {
         Path target = Path.of("/x/model.safetensors");
         assertTrue(AtomicFiles.isTemporaryFor(Path.of("/x/.model.safetensors.1a2b.tmp"), target));
         assertFalse(AtomicFiles.isTemporaryFor(Path.of("/x/model.safetensors"), target));
+        assertFalse(AtomicFiles.isTemporaryFor(Path.of("/x/.model.safetensors..tmp"), target));
+        // Another target's temporary file, and a user's own file that merely looks alike.
+        assertFalse(AtomicFiles.isTemporaryFor(Path.of("/x/.model.safetensors.bak.1a2b.tmp"), target));
+        assertFalse(AtomicFiles.isTemporaryFor(Path.of("/x/.model.safetensors.notes.tmp"), target));
+    }
+
+    @Test
+    void theNextWriteDeletesWhatAKilledWriterLeftAndNothingElse() throws IOException {
+        Path target = dir.resolve("ckpt.bin");
+        Path leftover = Files.write(dir.resolve(".ckpt.bin.5eed.tmp"), new byte[100]);
+        Path othersLeftover = Files.write(dir.resolve(".other.bin.5eed.tmp"), new byte[1]);
+        Path usersFile = Files.write(dir.resolve(".ckpt.bin.notes.tmp"), new byte[1]);
+        AtomicFiles.write(target, ch -> ch.write(ByteBuffer.wrap(new byte[] {4})));
+        assertFalse(Files.exists(leftover), "an unlocked leftover of the same target is deleted");
+        assertEquals(Set.of(target, othersLeftover, usersFile), Set.copyOf(listing()));
+    }
+
+    @Test
+    void aWriteInProgressKeepsItsTemporaryFileWhileAnotherWriteOfTheSameTargetCleansUp() throws IOException {
+        Path target = dir.resolve("ckpt.bin");
+        AtomicFiles.write(target, outer -> {
+            outer.write(ByteBuffer.wrap(new byte[] {1, 1}));
+            // A second save of the same file, made while this one is still writing, cleans up leftovers.
+            AtomicFiles.write(target, inner -> inner.write(ByteBuffer.wrap(new byte[] {2})));
+            assertArrayEquals(new byte[] {2}, Files.readAllBytes(target));
+            outer.write(ByteBuffer.wrap(new byte[] {1}));
+        });
+        assertArrayEquals(new byte[] {1, 1, 1}, Files.readAllBytes(target), "the outer write completed");
+        assertEquals(List.of(target), listing());
     }
 }

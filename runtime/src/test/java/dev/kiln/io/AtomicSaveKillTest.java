@@ -11,17 +11,20 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills a child JVM that is saving a checkpoint over and over, at seeded random moments, and
- * checks that the file on disk is always one complete version, never a damaged one.
+ * checks that the file on disk is always one complete version, never a damaged one, and that the
+ * temporary files the kills leave are cleared by the next save without touching a live writer's.
  */
 class AtomicSaveKillTest {
     private static final int KILLS = 6;
@@ -52,6 +55,40 @@ class AtomicSaveKillTest {
             seen.add(version);
         }
         assertTrue(previous >= 1_000_000L, "the children saved at least once: " + seen);
+        // The next save clears the temporary files the killed children left, and only those.
+        SafeTensors.write(target, SaveLoopMain.contents(previous + 1), SaveLoopMain.metadata(previous + 1));
+        assertEquals(previous + 1, check(target));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(target), files.toList());
+        }
+    }
+
+    @Test
+    void aProcessSavingTheSameFileNeverDeletesAnotherOnesTemporaryFile() throws Exception {
+        Path target = dir.resolve("shared.safetensors");
+        Process child = start(target, 1_000_000L);
+        try {
+            awaitReady(child);
+            // Each of these saves looks for leftovers while the child is mid-save most of the time; a
+            // child whose temporary file disappeared would fail its rename and exit with the error.
+            for (long v = 0; v < 40; v++) {
+                SafeTensors.write(target, SaveLoopMain.contents(v), SaveLoopMain.metadata(v));
+                check(target);
+                assertTrue(child.isAlive(), () -> "the child stopped:\n" + output(child));
+            }
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        check(target);
+    }
+
+    private static String output(Process child) {
+        try {
+            return new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(output unreadable: " + e + ")";
+        }
     }
 
     /** Reads the checkpoint and checks it is exactly one of the versions written; returns that version. */
