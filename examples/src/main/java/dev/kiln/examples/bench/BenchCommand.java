@@ -19,7 +19,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "worker threads (default: all cores)")
     Integer threads;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "rounds to take the median of (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rounds", defaultValue = "3", description = "W4: rounds to take the median of (default: ${DEFAULT-VALUE})")
     int rounds;
 
     @Option(names = "--sizes", split = ",", defaultValue = "256,512,1024,2048",
@@ -29,8 +29,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--shapes", description = "W4: also time the matrix products of W1, W2 and W3 as their ops call GEMM")
     boolean shapes;
 
-    @Option(names = "--epochs", description = "W1-W3: epochs, the first a warm-up (default: 6 for W1, 4 for W2 and W3)")
+    @Option(names = "--epochs", description = "W1-W3: epochs, the warm-up ones included (default: 6 for W1, 4 for W2 and W3)")
     Integer epochs;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "W1-W3: leading epochs left out of the median "
+            + "(default: ${DEFAULT-VALUE}, as DESIGN.md specifies; more shows the speed once the JIT has settled)")
+    int warmup;
 
     @Option(names = "--data", paramLabel = "DIR", description = "W1-W3: MNIST directory (default: the shipped digits)")
     Path data;
@@ -46,7 +50,7 @@ public final class BenchCommand implements Callable<Integer> {
         String name = workload.toUpperCase(Locale.ROOT);
         switch (name) {
             case "W1", "W2", "W3" -> TrainingBenchmark.run(name, epochs != null ? epochs : name.equals("W1") ? 6 : 4,
-                    Parallel.threads(), data, seed, System.out);
+                    warmup, Parallel.threads(), data, seed, System.out);
             case "W4" -> {
                 SgemmBenchmark.run(System.out, Parallel.threads(), sizes, rounds);
                 if (shapes) {
