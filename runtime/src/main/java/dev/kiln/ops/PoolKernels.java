@@ -26,6 +26,8 @@ final class PoolKernels {
      */
     private static final int EXACT_POSITIONS = 1 << 24;
 
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private PoolKernels() {}
 
     /**
@@ -42,9 +44,10 @@ final class PoolKernels {
         int outPlane = outH * outW;
         boolean halving = isHalving(win);
         Parallel.forRange(planes, (long) outPlane * k[0] * k[1], (p0, p1) -> {
-            long[] rowKeys = xa instanceof float[] ? new long[h * outW] : null;
-            long[] best = xa instanceof float[] ? new long[outW] : null;
-            HalvingBuffers buffers = halving ? new HalvingBuffers(win) : null;
+            Scratch scratch = SCRATCH.get();
+            long[] rowKeys = xa instanceof float[] ? scratch.rowKeys(h * outW) : null;
+            long[] best = xa instanceof float[] ? scratch.best(outW) : null;
+            HalvingBuffers buffers = halving ? scratch.halving(win) : null;
             for (int pl = p0; pl < p1; pl++) {
                 int in = x.offset() + pl * h * w;
                 int o = pl * outPlane;
@@ -99,7 +102,7 @@ final class PoolKernels {
             }
         }
         for (int oy = 0; oy < g.outH(); oy++) {
-            java.util.Arrays.fill(best, Long.MIN_VALUE);
+            java.util.Arrays.fill(best, 0, outW, Long.MIN_VALUE);
             for (int i = 0; i < g.kh(); i++) {
                 int iy = oy * g.sh() - g.ph() + i * g.dh();
                 if (iy < 0 || iy >= g.h()) {
@@ -257,19 +260,51 @@ final class PoolKernels {
     }
 
     /** One thread's scratch for {@link #maxPlaneHalving}: the column maxima and their neighbourhoods' maxima. */
+    /** The working rows of {@link #maxPlaneHalving}, at least as long as one plane needs. */
     private static final class HalvingBuffers {
-        final float[] colMax;
-        final float[] colPos;
-        final float[] rowMax;
-        final float[] rowPos;
+        float[] colMax = new float[0];
+        float[] colPos = new float[0];
+        float[] rowMax = new float[0];
+        float[] rowPos = new float[0];
 
-        HalvingBuffers(MaxWindow g) {
+        HalvingBuffers fit(MaxWindow g) {
             int n = g.outH() * g.w();
             // One column before the first and one after the last, for the neighbours, then a vector's slack.
-            colMax = new float[n + 2 + F.length()];
-            colPos = new float[n + 2 + F.length()];
-            rowMax = new float[n];
-            rowPos = new float[n];
+            if (colMax.length < n + 2 + F.length()) {
+                colMax = new float[n + 2 + F.length()];
+                colPos = new float[n + 2 + F.length()];
+                rowMax = new float[n];
+                rowPos = new float[n];
+            }
+            return this;
+        }
+    }
+
+    /**
+     * Each thread's working rows for the float kernels, grown to the largest plane seen and reused, so
+     * that pooling allocates nothing once warm (every element a plane reads is written for that plane).
+     */
+    private static final class Scratch {
+        private long[] rowKeys = new long[0];
+        private long[] best = new long[0];
+        private final HalvingBuffers halving = new HalvingBuffers();
+
+        long[] rowKeys(int n) {
+            if (rowKeys.length < n) {
+                rowKeys = new long[n];
+            }
+            return rowKeys;
+        }
+
+        long[] best(int n) {
+            if (best.length < n) {
+                best = new long[n];
+            }
+            return best;
+        }
+
+        HalvingBuffers halving(MaxWindow g) {
+            return halving.fit(g);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.kiln.ops;
 
 import dev.kiln.autograd.Autograd;
 import dev.kiln.autograd.Node;
+import dev.kiln.tensor.DType;
 import dev.kiln.tensor.ShapeException;
 import dev.kiln.tensor.Shapes;
 import dev.kiln.tensor.Tensor;
@@ -27,10 +28,12 @@ final class Pooling {
         int[] inShape = x.shape();
         int[] outShape = withSpatial(inShape, outH, outW);
         int planes = planes(inShape);
-        int[] argmax = new int[planes * outH * outW];
         Tensor out = Tensor.empty(x.dtype(), outShape); // every output is written
+        // The winning positions, one per output, as a tensor rather than a bare array so that a training
+        // step's arena recycles them too (W3's two pools would otherwise allocate 2.4 MB per batch).
+        Tensor argmax = Tensor.empty(DType.INT32, outShape);
         PoolKernels.maxForward(Convolution.dense(x), planes, hw[0], hw[1], outH, outW, kernel, stride, padding,
-                dilation, out, argmax);
+                dilation, out, positions(argmax));
         if (Autograd.needsGrad(x)) {
             Autograd.record(out, new Node(op, x) {
                 @Override
@@ -42,14 +45,19 @@ final class Pooling {
         return out;
     }
 
+    /** The array of a fresh position tensor: dense from index 0, one entry per output in the outputs' order. */
+    private static int[] positions(Tensor argmax) {
+        return argmax.storage().ints();
+    }
+
     /** Sends each output gradient to the input that won its window: the backward of max pooling. */
-    private static Tensor scatterMax(Tensor g, int[] argmax, int[] inShape) {
+    private static Tensor scatterMax(Tensor g, Tensor argmax, int[] inShape) {
         int[] outShape = g.shape();
         int planes = planes(inShape);
         int inPlane = inShape[inShape.length - 2] * inShape[inShape.length - 1];
         int outPlane = outShape[outShape.length - 2] * outShape[outShape.length - 1];
         Tensor gx = Tensor.empty(g.dtype(), inShape); // zeroed plane by plane by the scatter
-        PoolKernels.scatter(Convolution.dense(g), argmax, planes, inPlane, outPlane, gx);
+        PoolKernels.scatter(Convolution.dense(g), positions(argmax), planes, inPlane, outPlane, gx);
         if (Autograd.needsGrad(g)) {
             Autograd.record(gx, new Node("maxPool2dBackward", g) {
                 @Override
@@ -62,13 +70,13 @@ final class Pooling {
     }
 
     /** Reads the winning positions out of an input-shaped tensor: the adjoint of {@link #scatterMax}. */
-    private static Tensor gatherMax(Tensor x, int[] argmax, int[] outShape) {
+    private static Tensor gatherMax(Tensor x, Tensor argmax, int[] outShape) {
         int[] inShape = x.shape();
         int planes = planes(inShape);
         int inPlane = inShape[inShape.length - 2] * inShape[inShape.length - 1];
         int outPlane = outShape[outShape.length - 2] * outShape[outShape.length - 1];
         Tensor out = Tensor.zeros(x.dtype(), outShape);
-        PoolKernels.gather(Convolution.dense(x), argmax, planes, inPlane, outPlane, out);
+        PoolKernels.gather(Convolution.dense(x), positions(argmax), planes, inPlane, outPlane, out);
         if (Autograd.needsGrad(x)) {
             Autograd.record(out, new Node("maxPool2dGather", x) {
                 @Override
