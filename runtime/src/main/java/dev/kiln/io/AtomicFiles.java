@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -27,10 +26,14 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>A process killed mid-write leaves its temporary file, {@code .<name>.<random>.tmp}, behind; it
  * is never read. The next successful write of the same target deletes such leftovers, but only
- * those no living writer holds: each writer keeps an exclusive lock on its temporary file until the
- * rename, the operating system drops the lock of a killed process, and writers in this JVM are known
- * by path (a lock probe from the same process would release their locks, POSIX locks being per
- * process).
+ * those no living writer holds. Each writer locks one byte of its temporary file, far past its end
+ * (so that no reader is ever blocked, even where locks are mandatory), from before it writes until
+ * after the rename, and the operating system drops the lock of a killed process. A writer whose new
+ * file was taken for a leftover before it could lock it finds it gone and starts again under
+ * another name. Writers in this JVM are known by their temporary file's real path instead, since a
+ * lock probe from the same process would release their locks (POSIX locks belong to the process).
+ * Where the file system has no locks, leftovers stay; where its locks do not reach other hosts (some
+ * network mounts), two hosts must not save the same file.
  */
 public final class AtomicFiles {
 
@@ -41,7 +44,13 @@ public final class AtomicFiles {
         void write(FileChannel channel) throws IOException;
     }
 
-    /** Temporary files this JVM is writing; never probed or deleted as leftovers. */
+    /** The byte of a temporary file that its writer locks: past any data, so no reader ever meets the lock. */
+    private static final long LOCKED_BYTE = Long.MAX_VALUE - 1;
+
+    /** Attempts at a temporary file before giving up: a name clash or a lost race each cost one. */
+    private static final int ATTEMPTS = 16;
+
+    /** Temporary files this JVM is writing, by real path; never probed or deleted as leftovers. */
     private static final Set<Path> IN_PROGRESS = ConcurrentHashMap.newKeySet();
 
     private AtomicFiles() {}
@@ -53,40 +62,34 @@ public final class AtomicFiles {
      */
     public static void write(Path target, ContentWriter writer) {
         Path absolute = target.toAbsolutePath();
-        Path dir = absolute.getParent();
         if (Files.isDirectory(absolute)) {
             throw new UncheckedIOException(new IOException(target + ": is a directory, cannot write a file there"));
         }
-        Path temp = null;
-        boolean created = false;
+        Path dir;
+        Path destination;
+        Temporary temp = null;
         boolean renamed = false;
         try {
-            temp = reserveTemp(dir, absolute.getFileName().toString());
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                created = true;
-                FileLock lock = lockIfSupported(channel);
-                writer.write(channel);
-                channel.force(true);
-                // Renamed while still locked, so that no other process ever finds it unlocked under
-                // its temporary name and takes it for a leftover.
-                move(temp, absolute);
-                renamed = true;
-                if (lock != null) {
-                    lock.release();
-                }
-            }
+            // The real directory, so that a temporary file's path does not depend on how the target was
+            // spelled (sub/../x, a linked directory): it is how writers in this JVM are recognised.
+            dir = absolute.getParent().toRealPath();
+            destination = dir.resolve(absolute.getFileName().toString());
+            temp = Temporary.create(dir, absolute.getFileName().toString());
+            writer.write(temp.channel);
+            temp.channel.force(true);
+            // Renamed while still locked, so that no other process ever finds it unlocked under its
+            // temporary name and takes it for a leftover.
+            move(temp.path, destination);
+            renamed = true;
             forceDirectory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(target + ": could not write the file atomically: " + e.getMessage(), e);
         } finally {
-            if (created && !renamed) {
-                deleteQuietly(temp);
-            }
             if (temp != null) {
-                IN_PROGRESS.remove(temp);
+                temp.close(renamed);
             }
         }
-        deleteLeftovers(dir, absolute);
+        deleteLeftovers(dir, destination);
     }
 
     /**
@@ -103,26 +106,67 @@ public final class AtomicFiles {
             return false;
         }
         return name.substring(prefix.length(), name.length() - 4).chars()
-                .allMatch(c -> Character.digit(c, 16) >= 0);
+                .allMatch(c -> c < 128 && Character.digit(c, 16) >= 0);
     }
 
-    /**
-     * A fresh temporary name next to the target, registered as in progress before the file exists
-     * so that no cleanup in this JVM ever probes it.
-     */
-    private static Path reserveTemp(Path dir, String name) throws IOException {
-        // A random name created with CREATE_NEW rather than Files.createTempFile: the latter makes the
-        // file owner-only (0600), and the checkpoint would silently lose the permissions users expect.
-        for (int attempt = 0; ; attempt++) {
-            String random = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-            Path temp = dir.resolve("." + name + "." + random + ".tmp");
-            if (IN_PROGRESS.add(temp) && !Files.exists(temp)) {
-                return temp;
+    /** A writer's temporary file: created, locked where the file system can, and registered as in progress. */
+    private static final class Temporary {
+        final Path path;
+        final FileChannel channel;
+
+        private Temporary(Path path, FileChannel channel) {
+            this.path = path;
+            this.channel = channel;
+        }
+
+        static Temporary create(Path dir, String name) throws IOException {
+            // A random name created with CREATE_NEW rather than Files.createTempFile: the latter makes the
+            // file owner-only (0600), and the checkpoint would silently lose the permissions users expect.
+            for (int attempt = 1; ; attempt++) {
+                String random = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+                Path path = dir.resolve("." + name + "." + random + ".tmp");
+                // Registered before the file exists, so that no cleanup in this JVM ever probes it.
+                if (IN_PROGRESS.add(path)) {
+                    Temporary temp = open(path);
+                    if (temp != null) {
+                        return temp;
+                    }
+                    IN_PROGRESS.remove(path);
+                }
+                if (attempt == ATTEMPTS) {
+                    throw new IOException("no temporary file could be made in " + dir + " after " + ATTEMPTS
+                            + " attempts (names taken, or taken for leftovers by other processes)");
+                }
             }
-            IN_PROGRESS.remove(temp);
-            if (attempt >= 16) {
-                throw new FileAlreadyExistsException(temp.toString());
+        }
+
+        /** The file at {@code path}, new and locked, or null if the name was taken or the file lost. */
+        private static Temporary open(Path path) throws IOException {
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (FileAlreadyExistsException e) {
+                return null;
+            } catch (IOException | RuntimeException e) {
+                IN_PROGRESS.remove(path);
+                throw e;
             }
+            if (lockIfSupported(channel) && !Files.exists(path)) {
+                // Another process's cleanup found it between its creation and the lock, and deleted it
+                // (it deletes only while holding the lock, so once the lock is ours that cannot happen).
+                closeQuietly(channel);
+                return null;
+            }
+            return new Temporary(path, channel);
+        }
+
+        /** Closes the file, releasing its lock, deletes it unless it was renamed, and unregisters it. */
+        void close(boolean renamed) {
+            if (!renamed) {
+                deleteQuietly(path);
+            }
+            closeQuietly(channel);
+            IN_PROGRESS.remove(path);
         }
     }
 
@@ -139,31 +183,32 @@ public final class AtomicFiles {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // Cleaning up is a courtesy; the write itself has succeeded.
+            // Cleaning up is a courtesy; the write itself has succeeded, and a later one tries again.
         }
     }
 
     /**
-     * An exclusive lock on a fresh temporary file, or null where the file system has no locks (some
-     * network mounts): the write then goes ahead unlocked, and cleanups elsewhere, which cannot probe
-     * it either, leave it alone.
+     * Locks the writer's byte of a fresh temporary file, and says whether it could: where the file
+     * system has no locks (some network mounts) the write goes ahead unlocked, and cleanups, which
+     * cannot probe it either, leave it alone. The lock lasts until the channel closes.
      */
-    private static FileLock lockIfSupported(FileChannel channel) {
+    private static boolean lockIfSupported(FileChannel channel) {
         try {
-            return channel.lock();
+            channel.lock(LOCKED_BYTE, 1, false);
+            return true;
         } catch (IOException | UnsupportedOperationException e) {
-            return null;
+            return false;
         }
     }
 
     private static void deleteIfUnlocked(Path leftover) {
         try (FileChannel channel = FileChannel.open(leftover, StandardOpenOption.WRITE);
-                FileLock lock = channel.tryLock()) {
+                FileLock lock = channel.tryLock(LOCKED_BYTE, 1, false)) {
             if (lock != null) {
                 Files.deleteIfExists(leftover);
             }
-        } catch (IOException | OverlappingFileLockException e) {
-            // Held, or gone already: not ours to delete.
+        } catch (IOException | RuntimeException e) {
+            // Held (in this JVM: OverlappingFileLockException), gone already, or not ours to open.
         }
     }
 
@@ -183,6 +228,14 @@ public final class AtomicFiles {
             channel.force(true);
         } catch (IOException | UnsupportedOperationException e) {
             // Durability of the rename is best effort where the OS gives no handle on directories.
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Its data, if any, was already forced; only the lock and the handle go.
         }
     }
 

@@ -10,6 +10,7 @@ import dev.kiln.tensor.Tensor;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,57 @@ class AtomicSaveKillTest {
         check(target);
     }
 
+    @Test
+    void twoProcessesSavingOneSmallFileForSecondsNeverFail() throws Exception {
+        // Small saves are many per second, so each process's cleanup often runs while the other has just
+        // created its temporary file and not yet locked it: the writer that loses that race starts again.
+        Path target = dir.resolve("small.bin");
+        Process child = start(TinySaveLoopMain.class, target.toString());
+        long saves = 0;
+        try {
+            awaitReady(child);
+            long end = System.nanoTime() + 3_000_000_000L;
+            while (System.nanoTime() < end) {
+                long version = saves++;
+                AtomicFiles.write(target, ch -> ch.write(ByteBuffer.allocate(8).putLong(0, version)));
+            }
+            assertTrue(child.isAlive(), () -> "the child stopped:\n" + output(child));
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertTrue(saves > 100, "saves: " + saves);
+        assertEquals(8, Files.size(target));
+    }
+
+    @Test
+    void aSaveOfTheSameFileSpelledAnotherWayLeavesALiveWriterLocked() throws Exception {
+        // The inner save, of dir/sub/../slow.bin, must know the outer one's temporary file as this JVM's:
+        // probing it would release its lock, and the child's saves would then delete it.
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        Path target = dir.resolve("slow.bin");
+        AtomicFiles.write(target, outer -> {
+            outer.write(ByteBuffer.wrap(new byte[] {1}));
+            AtomicFiles.write(sub.resolve("..").resolve("slow.bin"), inner -> inner.write(ByteBuffer.wrap(new byte[] {2})));
+            Process child = start(TinySaveLoopMain.class, target.toString());
+            try {
+                awaitReady(child);
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                child.destroyForcibly();
+                try {
+                    child.waitFor(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            outer.write(ByteBuffer.wrap(new byte[] {1, 1}));
+        });
+        assertArrayEquals(new byte[] {1, 1, 1}, Files.readAllBytes(target), "the outer save completed");
+    }
+
     private static String output(Process child) {
         try {
             return new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -105,11 +157,15 @@ class AtomicSaveKillTest {
     }
 
     private static Process start(Path target, long first) throws IOException {
+        return start(SaveLoopMain.class, target.toString(), Long.toString(first));
+    }
+
+    private static Process start(Class<?> main, String... args) throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "-XX:TieredStopAtLevel=1",
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), SaveLoopMain.class.getName(),
-                target.toString(), Long.toString(first));
+        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
+                "-XX:TieredStopAtLevel=1", "-Xmx256m", "-cp", System.getProperty("java.class.path"), main.getName()));
+        cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
 
