@@ -259,52 +259,73 @@ final class PoolKernels {
         }
     }
 
-    /** One thread's scratch for {@link #maxPlaneHalving}: the column maxima and their neighbourhoods' maxima. */
-    /** The working rows of {@link #maxPlaneHalving}, at least as long as one plane needs. */
+    /** The working rows of {@link #maxPlaneHalving}: the column maxima and their neighbourhoods' maxima. */
     private static final class HalvingBuffers {
-        float[] colMax = new float[0];
-        float[] colPos = new float[0];
-        float[] rowMax = new float[0];
-        float[] rowPos = new float[0];
+        final float[] colMax;
+        final float[] colPos;
+        final float[] rowMax;
+        final float[] rowPos;
 
-        HalvingBuffers fit(MaxWindow g) {
-            int n = g.outH() * g.w();
+        /** Buffers for planes of up to {@code n} kept columns ({@code outH * w}). */
+        HalvingBuffers(int n) {
             // One column before the first and one after the last, for the neighbours, then a vector's slack.
-            if (colMax.length < n + 2 + F.length()) {
-                colMax = new float[n + 2 + F.length()];
-                colPos = new float[n + 2 + F.length()];
-                rowMax = new float[n];
-                rowPos = new float[n];
-            }
-            return this;
+            colMax = new float[n + 2 + F.length()];
+            colPos = new float[n + 2 + F.length()];
+            rowMax = new float[n];
+            rowPos = new float[n];
+        }
+
+        boolean fits(int n) {
+            return rowMax.length >= n;
         }
     }
 
     /**
-     * Each thread's working rows for the float kernels, grown to the largest plane seen and reused, so
-     * that pooling allocates nothing once warm (every element a plane reads is written for that plane).
+     * Each thread's working rows for the float kernels, reused from call to call so that pooling
+     * allocates nothing once warm (every element a plane reads is written for that plane). Rows for
+     * planes above {@link #KEPT} elements are made per call instead, so that one huge pool does not
+     * pin its buffers on every thread for good.
      */
     private static final class Scratch {
+        /** The largest buffer, in elements, that a thread keeps: 8 MB of keys (a 2048 x 1024 plane at stride 2). */
+        private static final int KEPT = 1 << 20;
+
         private long[] rowKeys = new long[0];
         private long[] best = new long[0];
-        private final HalvingBuffers halving = new HalvingBuffers();
+        private HalvingBuffers halving = new HalvingBuffers(0);
 
         long[] rowKeys(int n) {
-            if (rowKeys.length < n) {
-                rowKeys = new long[n];
+            if (rowKeys.length >= n) {
+                return rowKeys;
             }
-            return rowKeys;
+            long[] fresh = new long[n];
+            if (n <= KEPT) {
+                rowKeys = fresh;
+            }
+            return fresh;
         }
 
         long[] best(int n) {
-            if (best.length < n) {
-                best = new long[n];
+            if (best.length >= n) {
+                return best;
             }
-            return best;
+            long[] fresh = new long[n];
+            if (n <= KEPT) {
+                best = fresh;
+            }
+            return fresh;
         }
 
         HalvingBuffers halving(MaxWindow g) {
-            return halving.fit(g);
+            int n = g.outH() * g.w();
+            if (halving.fits(n)) {
+                return halving;
+            }
+            HalvingBuffers fresh = new HalvingBuffers(n);
+            if (n <= KEPT) {
+                halving = fresh;
+            }
+            return fresh;
         }
     }
 

@@ -52,6 +52,17 @@ class MaxPoolFastPathTest {
     }
 
     @Test
+    void aSmallPlaneAfterALargeOneReadsNothingTheReusedRowBuffersStillHold() {
+        // One plane each, small enough to run on this thread, whose row buffers the second call reuses:
+        // large values first, then small ones that any stale maximum would beat.
+        float[] large = new float[64 * 64];
+        java.util.Arrays.fill(large, 1000f);
+        assertSameAsGeneralLoop(large, 1, 64, 64);
+        assertSameAsGeneralLoop(tiedValues(new Generator(8), 8 * 6), 1, 8, 6);
+        assertSameAsGeneralLoop(tiedValues(new Generator(8), 16 * 16), 1, 16, 16);
+    }
+
+    @Test
     void everyVectorWidthAndOverlappingLastVectorAgreeWithTheGeneralLoop() {
         Generator g = new Generator(9);
         // 8 and 16 columns fill whole vectors; 10, 14, 20 and 28 end on a vector overlapping the one before.
