@@ -26,6 +26,8 @@ public final class Compiled {
     private static volatile boolean enabled = !"false".equalsIgnoreCase(System.getProperty("kiln.compiled"));
     /** How many {@link #eagerScope}s are open on this thread. */
     private static final ThreadLocal<int[]> EAGER_SCOPES = ThreadLocal.withInitial(() -> new int[1]);
+    /** How many {@link #compiledScope}s are open on this thread. */
+    private static final ThreadLocal<int[]> COMPILED_SCOPES = ThreadLocal.withInitial(() -> new int[1]);
 
     private Compiled() {}
 
@@ -55,7 +57,20 @@ public final class Compiled {
      * being first-order, refuse: {@code try (Compiled.Scope eager = Compiled.eagerScope()) { ... }}.
      */
     public static Scope eagerScope() {
-        int[] depth = EAGER_SCOPES.get();
+        return open(EAGER_SCOPES.get());
+    }
+
+    /**
+     * Runs every module whose body compiled through its compiled forward on this thread until the scope
+     * is closed, even where nothing needs a gradient and nothing is recorded: {@code summary()} uses it
+     * to see, in one pass, the children that a compiled body calls through their typed {@code forward}
+     * methods (which the body as written calls past Kiln). An {@link #eagerScope} still wins.
+     */
+    public static Scope compiledScope() {
+        return open(COMPILED_SCOPES.get());
+    }
+
+    private static Scope open(int[] depth) {
         depth[0]++;
         boolean[] open = {true};
         return () -> {
@@ -83,7 +98,8 @@ public final class Compiled {
      * is wanted: compiled forwards off, recording off, anomaly mode, or nothing that needs a gradient.
      */
     private static <M extends Module> Run forward(M module, CompiledModule<M> compiled, Tensor[] inputs) {
-        if (!isEnabled() || !GradMode.isEnabled() || AnomalyMode.isEnabled()) {
+        boolean forced = COMPILED_SCOPES.get()[0] > 0;
+        if (!isEnabled() || !GradMode.isEnabled() && !forced || AnomalyMode.isEnabled()) {
             return null;
         }
         boolean[] needs = new boolean[inputs.length];
@@ -98,7 +114,7 @@ public final class Compiled {
                 params.add(p);
             }
         }
-        if (!any && params.isEmpty()) {
+        if (!any && params.isEmpty() && !forced) {
             return null;
         }
         try (GradMode.Scope ignored = GradMode.noGrad()) {
@@ -119,6 +135,9 @@ public final class Compiled {
             return null;
         }
         Frame frame = run.frame();
+        if (!GradMode.isEnabled()) {
+            return frame.output(); // a compiledScope's forward, with nothing to record
+        }
         List<Tensor> params = run.params();
         Tensor out = fresh(frame.output(), inputs, params);
         Tensor[] all = run.nodeInputs(inputs);
@@ -142,6 +161,9 @@ public final class Compiled {
             return null;
         }
         Frame frame = run.frame();
+        if (!GradMode.isEnabled()) {
+            return frame.outputs().clone(); // a compiledScope's forward, with nothing to record
+        }
         List<Tensor> params = run.params();
         Tensor[] outs = frame.outputs();
         Tensor[] result = outs.clone();

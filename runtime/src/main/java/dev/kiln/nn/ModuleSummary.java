@@ -2,7 +2,6 @@ package dev.kiln.nn;
 
 import dev.kiln.autograd.GradMode;
 import dev.kiln.compiled.Compiled;
-import dev.kiln.compiled.CompiledModule;
 import dev.kiln.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,10 +16,10 @@ import java.util.Set;
  * its output shape during one trial forward pass, and the parameters of its subtree.
  *
  * <p>A module's output is seen when it runs through {@link Module#apply}/{@link Module#call} or is
- * called by a compiled forward: the summary runs the root through its generated forward too, so the
- * children a compiled body calls through their typed {@code forward} method show their shapes. Only
- * children called that way from a body that runs eagerly show {@code -} (the call does not pass
- * through Kiln).
+ * called by a compiled forward: the summary runs the root once, through its generated forward where
+ * its body compiled ({@link Compiled#compiledScope}), so the children a compiled body calls through
+ * their typed {@code forward} method show their shapes. Only children called that way from a body
+ * that runs eagerly show {@code -} (the call does not pass through Kiln).
  */
 public final class ModuleSummary {
     private static final ThreadLocal<Map<Module, Object>> OBSERVED = new ThreadLocal<>();
@@ -48,15 +47,9 @@ public final class ModuleSummary {
         }
         Map<Module, Object> observed = new IdentityHashMap<>();
         OBSERVED.set(observed);
-        try (GradMode.Scope scope = GradMode.noGrad()) {
+        try (GradMode.Scope scope = GradMode.noGrad(); Compiled.Scope compiled = Compiled.compiledScope()) {
             root.eval();
             root.call((Object[]) inputs);
-            // Without gradients call() runs the body as written; the generated forward also reports the
-            // children that the body calls through their typed forward methods.
-            CompiledModule<Module> compiled = root.compiledForward();
-            if (compiled != null && Compiled.isEnabled()) {
-                compiled.forward(root, inputs, new boolean[inputs.length]);
-            }
         } finally {
             OBSERVED.remove();
             modes.forEach(Module::setTrainingFlag);

@@ -23,6 +23,17 @@ final class BoundaryModules {
         }
     }
 
+    /** Eager: doubles its input and counts how often its body ran. */
+    public static class CountsCalls extends Module {
+        int calls;
+
+        @Forward(compile = CompileMode.EAGER)
+        public Tensor forward(Tensor x) {
+            calls++;
+            return x.mul(2);
+        }
+    }
+
     /** Eager: reads a buffer, a fresh constant, a compiled sub-child through apply and its parameter twice. */
     public static class ReadsEverything extends Module {
         @Param Tensor weight;

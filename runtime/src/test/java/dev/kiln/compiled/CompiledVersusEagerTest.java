@@ -131,6 +131,18 @@ class CompiledVersusEagerTest {
     }
 
     @Test
+    void summaryRunsACompiledModelOnceAndLeavesNoGraph() {
+        BoundaryModules.CountsCalls counter = new BoundaryModules.CountsCalls();
+        Wrap net = new Wrap(counter);
+        String summary = net.summary(2, 3);
+        assertEquals(1, counter.calls, "the eager child ran once, inside the compiled forward:\n" + summary);
+        assertTrue(summary.matches("(?s).*inner \\(CountsCalls\\) +\\[2, 3\\].*"), summary);
+        Tensor y = net.apply(Tensor.ones(2, 3).requiresGrad(true));
+        assertEquals(2, counter.calls);
+        assertEquals("Wrap", y.gradFn().name(), "outside the summary, a call needing gradients is one node again");
+    }
+
+    @Test
     void summaryShowsTheChildrenACompiledBodyCallsThroughTheirTypedForward() {
         TinyNet net = new TinyNet(new Generator(14), DType.FLOAT32);
         String summary = net.summary(3, 6);
