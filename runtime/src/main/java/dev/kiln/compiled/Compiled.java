@@ -264,6 +264,25 @@ public final class Compiled {
         return new ReluAfterFrame(child(child, inputs, needsGrad));
     }
 
+    /**
+     * {@code next.forward(relu(child.forward(inputs)))}, where the compiled forward reads the two inner
+     * results nowhere else: one fused op when the child can run it with {@code next}
+     * ({@link ReluFusable#fusedReluThen}: a {@code Conv2d} followed by a {@code MaxPool2d}), otherwise
+     * {@link #childRelu} and then {@code next}'s frame. Either way the values and gradients are those of the
+     * calls in sequence. A running {@code summary()} gets the calls one by one, to see each output.
+     */
+    public static Frame childReluThen(Module child, Module next, Tensor[] inputs, boolean[] needsGrad) {
+        if (child instanceof ReluFusable fusable && !ModuleSummary.running()) {
+            Frame fused = fusable.fusedReluThen(next, inputs, needsGrad);
+            if (fused != null) {
+                return fused;
+            }
+        }
+        Frame first = childRelu(child, inputs, needsGrad);
+        Frame second = child(next, new Tensor[] {first.output()}, new boolean[] {first.outputNeedsGrad()});
+        return new ThenFrame(first, second);
+    }
+
     /** A tensor of its own for the node's output, when the forward returned an input or a parameter as is. */
     private static Tensor fresh(Tensor out, Tensor[] inputs, List<Tensor> params) {
         boolean shared = params.contains(out) || out.gradFn() != null || out.requiresGrad();

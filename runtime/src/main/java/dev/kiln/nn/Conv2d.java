@@ -77,6 +77,16 @@ public class Conv2d extends Module implements ReluFusable {
         return getClass() == Conv2d.class ? new ConvReluFrame(this, inputs[0], needsGrad[0]) : null;
     }
 
+    /**
+     * {@code next.forward(relu(forward(x)))} as the fused {@code Ops.conv2dReluMaxPool2d} when {@code next} is
+     * a {@code MaxPool2d}, for compiled forwards; null otherwise, and in a subclass of either.
+     */
+    @Override
+    public Frame fusedReluThen(Module next, Tensor[] inputs, boolean[] needsGrad) {
+        return getClass() == Conv2d.class && next != null && next.getClass() == MaxPool2d.class
+                ? new ConvReluPoolFrame(this, (MaxPool2d) next, inputs[0], needsGrad[0]) : null;
+    }
+
     public Tensor weight() {
         return weight;
     }

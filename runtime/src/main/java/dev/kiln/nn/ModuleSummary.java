@@ -37,6 +37,14 @@ public final class ModuleSummary {
         }
     }
 
+    /**
+     * Whether a summary is running on this thread: compiled forwards then run their children one by one
+     * rather than fused, so that each child's output is seen (public for {@code Compiled}).
+     */
+    public static boolean running() {
+        return OBSERVED.get() != null;
+    }
+
     private record Row(String label, String output, long params) {}
 
     static String of(Module root, Tensor[] inputs) {

@@ -136,6 +136,17 @@ public final class Ops {
             int[] dilation, int groups) {
         return Convolution.conv2dRelu(x, weight, bias, stride, padding, dilation, groups);
     }
+    /**
+     * {@code maxPool2d(relu(conv2d(...)))} in one op, whose backward applies ReLU's rule inside the pooling's
+     * scatter: what a compiled forward runs for {@code pool.forward(relu(conv.forward(x)))} when {@code conv}
+     * is a {@code Conv2d} and {@code pool} a {@code MaxPool2d}. First derivatives only.
+     */
+    public static Tensor conv2dReluMaxPool2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
+            int[] dilation, int groups, int[] kernel, int[] poolStride, int[] poolPadding, int[] poolDilation,
+            boolean ceilMode) {
+        return ConvReluMaxPool.conv2dReluMaxPool2d(x, weight, bias, stride, padding, dilation, groups, kernel,
+                poolStride, poolPadding, poolDilation, ceilMode);
+    }
     public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation,
             boolean ceilMode) {
         return Pooling.maxPool2d(x, kernel, stride, padding, dilation, ceilMode);

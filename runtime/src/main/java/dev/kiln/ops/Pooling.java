@@ -19,7 +19,28 @@ final class Pooling {
     private Pooling() {}
 
     static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
-        String op = "maxPool2d";
+        MaxPooled pooled = maxPoolForward("maxPool2d", x, kernel, stride, padding, dilation, ceilMode);
+        if (Autograd.needsGrad(x)) {
+            Autograd.record(pooled.out(), new Node("maxPool2d", x) {
+                @Override
+                protected Tensor[] backward(Tensor g) {
+                    return new Tensor[] {scatterMax(g, pooled.argmax(), pooled.inShape())};
+                }
+            });
+        }
+        return pooled.out();
+    }
+
+    /**
+     * Max pooling's result, recording nothing: the maxima, where each was found (its position in the
+     * input plane, as an {@code INT32} tensor so that a training step's arena recycles it too: W3's two
+     * pools would otherwise allocate 2.4 MB per batch) and the input's shape.
+     */
+    record MaxPooled(Tensor out, Tensor argmax, int[] inShape) {}
+
+    /** The forward of max pooling, shared by {@link #maxPool2d} and the fused conv, ReLU and pool. */
+    static MaxPooled maxPoolForward(String op, Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation,
+            boolean ceilMode) {
         int[] hw = PoolWindows.spatial(op, x.shape());
         PoolWindows.checkArgs(op, kernel, stride, padding, dilation);
         checkFloating(op, x);
@@ -27,22 +48,27 @@ final class Pooling {
         int outW = PoolWindows.outSize(op, hw[1], kernel[1], stride[1], padding[1], dilation[1], ceilMode);
         int[] inShape = x.shape();
         int[] outShape = withSpatial(inShape, outH, outW);
-        int planes = planes(inShape);
         Tensor out = Tensor.empty(x.dtype(), outShape); // every output is written
-        // The winning positions, one per output, as a tensor rather than a bare array so that a training
-        // step's arena recycles them too (W3's two pools would otherwise allocate 2.4 MB per batch).
         Tensor argmax = Tensor.empty(DType.INT32, outShape);
-        PoolKernels.maxForward(Convolution.dense(x), planes, hw[0], hw[1], outH, outW, kernel, stride, padding,
-                dilation, out, positions(argmax));
-        if (Autograd.needsGrad(x)) {
-            Autograd.record(out, new Node(op, x) {
-                @Override
-                protected Tensor[] backward(Tensor g) {
-                    return new Tensor[] {scatterMax(g, argmax, inShape)};
-                }
-            });
-        }
-        return out;
+        PoolKernels.maxForward(Convolution.dense(x), planes(inShape), hw[0], hw[1], outH, outW, kernel, stride,
+                padding, dilation, out, positions(argmax));
+        return new MaxPooled(out, argmax, inShape);
+    }
+
+    /**
+     * {@link #scatterMax} of the windows whose maximum ReLU's backward passes only (a positive one): the
+     * backward of max pooling and of the ReLU before it in one pass. Every window a position won has that
+     * position's value as its maximum, so this is ReLU's rule applied after the plain scatter, bit for bit.
+     * First order only.
+     */
+    static Tensor scatterMaxWherePositive(Tensor g, MaxPooled pooled) {
+        int[] inShape = pooled.inShape();
+        int[] outShape = g.shape();
+        Tensor gx = Tensor.empty(g.dtype(), inShape); // zeroed plane by plane by the scatter
+        PoolKernels.scatter(Convolution.dense(g), positions(pooled.argmax()), planes(inShape),
+                inShape[inShape.length - 2] * inShape[inShape.length - 1],
+                outShape[outShape.length - 2] * outShape[outShape.length - 1], gx, pooled.out());
+        return gx;
     }
 
     /** The array of a fresh position tensor: dense from index 0, one entry per output in the outputs' order. */
@@ -57,7 +83,7 @@ final class Pooling {
         int inPlane = inShape[inShape.length - 2] * inShape[inShape.length - 1];
         int outPlane = outShape[outShape.length - 2] * outShape[outShape.length - 1];
         Tensor gx = Tensor.empty(g.dtype(), inShape); // zeroed plane by plane by the scatter
-        PoolKernels.scatter(Convolution.dense(g), positions(argmax), planes, inPlane, outPlane, gx);
+        PoolKernels.scatter(Convolution.dense(g), positions(argmax), planes, inPlane, outPlane, gx, null);
         if (Autograd.needsGrad(g)) {
             Autograd.record(gx, new Node("maxPool2dBackward", g) {
                 @Override

@@ -22,6 +22,9 @@ final class Eager {
         if (m instanceof ReluChildren r) {
             return r.forward(x);
         }
+        if (m instanceof PoolOfReluChildren p) {
+            return p.forward(x);
+        }
         if (m instanceof Linear l) {
             return l.forward(x);
         }

@@ -1,11 +1,15 @@
 package dev.kiln.compiled;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.autograd.GradCheck;
+import dev.kiln.nn.AvgPool2d;
 import dev.kiln.nn.Conv2d;
 import dev.kiln.nn.Linear;
+import dev.kiln.nn.MaxPool2d;
 import dev.kiln.tensor.DType;
 import dev.kiln.tensor.Generator;
 import dev.kiln.tensor.Tensor;
@@ -13,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code relu(child.forward(x))} in a compiled forward: one call, fused into a Linear or Conv2d child,
- * and the child's frame followed by ReLU for any other; equal to the eager body either way.
+ * and the child's frame followed by ReLU for any other; {@code pool.forward(relu(conv.forward(x)))}: one
+ * op for a Conv2d and a MaxPool2d, frames in sequence otherwise. Equal to the eager body either way.
  */
 class FusedReluCompiledTest {
 
@@ -54,6 +59,42 @@ class FusedReluCompiledTest {
         frame.backward(Tensor.ones(DType.FLOAT32, 1, 2, 4, 4), sink);
         assertNotNull(sink.grads()[0], "weight gradient delivered");
         assertNotNull(sink.grads()[1], "bias gradient delivered");
+    }
+
+    @Test
+    void poolsOfReluOfConvolutionsMatchTheEagerBodyBitForBitAndPassFloat64GradCheck() {
+        Generator g = new Generator(26);
+        PoolOfReluChildren net = new PoolOfReluChildren(g, DType.FLOAT32);
+        CompiledVersusEagerTest.assertSame(net, Tensor.randn(g, 4, 1, 8, 8), 0);
+        PoolOfReluChildren net64 = new PoolOfReluChildren(g, DType.FLOAT64);
+        GradCheck.check(in -> net64.apply(in[0]), Tensor.randn(g, DType.FLOAT64, 2, 1, 8, 8).requiresGrad(true));
+    }
+
+    @Test
+    void aConvolutionFusesReluAndPoolingWithAMaxPool2dOnly() {
+        Generator g = new Generator(27);
+        int[] one = {1, 1};
+        Conv2d conv = new Conv2d(1, 2, new int[] {3, 3}, one, one, one, 1, true, g, DType.FLOAT32);
+        Tensor[] x = {Tensor.randn(g, 2, 1, 6, 6)};
+        boolean[] needs = {false};
+        Frame fused = conv.fusedReluThen(new MaxPool2d(3, 2, 1), x, needs);
+        assertNotNull(fused);
+        assertArrayEquals(new int[] {2, 2, 3, 3}, fused.output().shape());
+        GradSink sink = new GradSink(conv.parameters());
+        fused.backward(Tensor.ones(DType.FLOAT32, 2, 2, 3, 3), sink);
+        assertNotNull(sink.grads()[0], "weight gradient delivered");
+        assertNotNull(sink.grads()[1], "bias gradient delivered");
+        assertNull(conv.fusedReluThen(new AvgPool2d(2), x, needs));
+        assertNull(conv.fusedReluThen(new MaxPool2d(2) {}, x, needs), "a subclass may compute otherwise");
+        assertNull(new Linear(8, 8, true, g, DType.FLOAT32).fusedReluThen(new MaxPool2d(2), x, needs));
+    }
+
+    @Test
+    void aSummaryOfACompiledModelSeesTheConvolutionAndThePoolItWouldFuse() {
+        PoolOfReluChildren net = new PoolOfReluChildren(new Generator(28), DType.FLOAT32);
+        String summary = net.summary(2, 1, 8, 8);
+        assertTrue(summary.matches("(?s).*conv1 \\(Conv2d\\) +\\[2, 3, 8, 8\\].*"), summary);
+        assertTrue(summary.matches("(?s).*maxPool \\(MaxPool2d\\) +\\[2, 3, 4, 4\\].*"), summary);
     }
 
     @Test

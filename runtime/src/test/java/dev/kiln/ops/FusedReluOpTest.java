@@ -15,8 +15,9 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code linearRelu} and {@code conv2dRelu}, the fused forms compiled forwards run for {@code relu(fc(x))}:
- * the same values as the two ops in sequence, bit for bit, and the same derivatives.
+ * {@code linearRelu} and {@code conv2dRelu}, the fused forms compiled forwards run for {@code relu(fc(x))},
+ * and {@code conv2dReluMaxPool2d}, for {@code pool(relu(conv(x)))}: the same values as the ops in sequence,
+ * bit for bit, and the same derivatives.
  */
 class FusedReluOpTest {
     private static final int[] ONE = {1, 1};
@@ -113,6 +114,85 @@ class FusedReluOpTest {
                 leaf(17, d, 4, 5), leaf(18, d, 4));
         GradCheck.checkSecondOrder(in -> convRelu(in[0], in[1], in[2], ONE, 1).tanh(), leaf(19, d, 1, 2, 4, 4),
                 leaf(20, d, 2, 2, 3, 3), leaf(21, d, 2));
+    }
+
+    private static Tensor convReluPool(Tensor x, Tensor w, Tensor b, int[] stride, int k, int poolStride,
+            int poolPadding, boolean ceil) {
+        return Ops.conv2dReluMaxPool2d(x, w, b, stride, ONE, ONE, 1, new int[] {k, k}, new int[] {poolStride, poolStride},
+                new int[] {poolPadding, poolPadding}, ONE, ceil);
+    }
+
+    private static Tensor poolOfReluOfConv(Tensor x, Tensor w, Tensor b, int[] stride, int k, int poolStride,
+            int poolPadding, boolean ceil) {
+        return Ops.maxPool2d(Ops.relu(conv(x, w, b, stride, 1)), new int[] {k, k}, new int[] {poolStride, poolStride},
+                new int[] {poolPadding, poolPadding}, ONE, ceil);
+    }
+
+    /** Small integers, so that windows tie and ReLU zeroes whole windows, whose gradients must then vanish. */
+    private static Tensor ties(long seed, DType dtype, int... shape) {
+        Generator g = new Generator(seed);
+        double[] values = new double[java.util.Arrays.stream(shape).reduce(1, (a, c) -> a * c)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Math.floor(g.nextDouble() * 5) - 2;
+        }
+        return Tensor.of(values, shape).to(dtype).requiresGrad(true);
+    }
+
+    @Test
+    void conv2dReluMaxPool2dIsThePoolOfReluOfTheConvolutionBitForBit() {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            // 3x3 stride 2 pad 1 over 16x16 and 28x28 planes takes the pool's vectorised path, 2x2 stride 2 and
+            // ceil mode the general one; ties and all-zero windows come from integer inputs and weights.
+            for (int[] hw : new int[][] {{16, 16}, {28, 28}, {7, 9}}) {
+                Tensor x = ties(30, dtype, 3, 2, hw[0], hw[1]);
+                Tensor w = ties(31, dtype, 4, 2, 3, 3);
+                Tensor b = ties(32, dtype, 4);
+                assertSameAsSequence(in -> convReluPool(in[0], in[1], in[2], ONE, 3, 2, 1, false),
+                        in -> poolOfReluOfConv(in[0], in[1], in[2], ONE, 3, 2, 1, false), x, w, b);
+                assertSameAsSequence(in -> convReluPool(in[0], in[1], null, ONE, 2, 2, 0, true),
+                        in -> poolOfReluOfConv(in[0], in[1], null, ONE, 2, 2, 0, true), x, w);
+                assertSameAsSequence(in -> convReluPool(in[0], in[1], in[2], new int[] {2, 2}, 3, 1, 1, false),
+                        in -> poolOfReluOfConv(in[0], in[1], in[2], new int[] {2, 2}, 3, 1, 1, false), x, w, b);
+            }
+            Tensor unbatched = ties(33, dtype, 2, 8, 8);
+            assertSameAsSequence(in -> convReluPool(in[0], in[1], in[2], ONE, 3, 2, 1, false),
+                    in -> poolOfReluOfConv(in[0], in[1], in[2], ONE, 3, 2, 1, false), unbatched,
+                    ties(34, dtype, 4, 2, 3, 3), ties(35, dtype, 4));
+        }
+    }
+
+    @Test
+    void aNaNWinsItsWindowAndPassesNoGradientAsReluAndThePoolInSequence() {
+        float[] values = new float[16];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i % 3 - 1;
+        }
+        values[5] = Float.NaN;
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor x = Tensor.of(values, 1, 1, 4, 4).to(dtype).requiresGrad(true);
+            Tensor w = Tensor.of(new float[] {1f}, 1, 1, 1, 1).to(dtype).requiresGrad(true);
+            assertNaNPoolOfReluOfConv(x, w);
+        }
+    }
+
+    private static void assertNaNPoolOfReluOfConv(Tensor x, Tensor w) {
+        int[] zero = {0, 0};
+        assertSameAsSequence(in -> Ops.conv2dReluMaxPool2d(in[0], in[1], null, ONE, zero, ONE, 1, new int[] {2, 2},
+                        new int[] {2, 2}, zero, ONE, false),
+                in -> Ops.maxPool2d(Ops.relu(Ops.conv2d(in[0], in[1], null, ONE, zero, ONE, 1)), new int[] {2, 2},
+                        new int[] {2, 2}, zero, ONE, false), x, w);
+    }
+
+    @Test
+    void conv2dReluMaxPool2dHasTheGradientsOfFiniteDifferencesAndRefusesASecondOrder() {
+        DType d = DType.FLOAT64;
+        GradCheck.check(in -> convReluPool(in[0], in[1], in[2], ONE, 3, 2, 1, false), leaf(36, d, 2, 2, 6, 6),
+                leaf(37, d, 3, 2, 3, 3), leaf(38, d, 3));
+        Tensor x = leaf(39, d, 1, 2, 6, 6);
+        Tensor y = convReluPool(x, leaf(40, d, 2, 2, 3, 3), leaf(41, d, 2), ONE, 3, 2, 1, false);
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> Autograd.grad(y.tanh().sum(), new Tensor[] {x}, null, true));
+        assertTrue(e.getMessage().contains("conv2dReluMaxPool2d is differentiated once only"), e.getMessage());
     }
 
     @Test

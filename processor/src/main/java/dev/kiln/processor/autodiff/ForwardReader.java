@@ -799,7 +799,14 @@ public final class ForwardReader {
                     args.add(tensor(a, null));
                 }
                 Value out = new Value(fresh(name), Value.Kind.LOCAL);
-                steps.add(new Step.Child(out, child, args, line(call)));
+                Step.Child reluChild = reluChildBefore(args);
+                if (reluChild != null) {
+                    // pool.forward(relu(conv.forward(x))): the three calls become one.
+                    steps.set(steps.size() - 1, new Step.Child(out, reluChild.child(), reluChild.args(), true, child,
+                            reluChild.line()));
+                } else {
+                    steps.add(new Step.Child(out, child, args, line(call)));
+                }
                 if (name == null) {
                     childTemporaries.add(out);
                 }
@@ -1056,7 +1063,7 @@ public final class ForwardReader {
             if (fusable != null) {
                 // A temporary keeps the child's name: t1 = relu(fc(x)) rather than t2, with t1 gone.
                 Value fused = name == null ? fusable.out() : new Value(fresh(name), Value.Kind.LOCAL);
-                steps.set(steps.size() - 1, new Step.Child(fused, fusable.child(), fusable.args(), true,
+                steps.set(steps.size() - 1, new Step.Child(fused, fusable.child(), fusable.args(), true, null,
                         fusable.line()));
                 return fused;
             }
@@ -1077,6 +1084,20 @@ public final class ForwardReader {
                     || !(steps.get(steps.size() - 1) instanceof Step.Child child) || child.relu()
                     || !child.out().equals(arg.value()) || !childTemporaries.contains(arg.value())
                     || tensors.containsValue(arg.value())) {
+                return null;
+            }
+            return child;
+        }
+
+        /**
+         * The fused {@code relu(child.forward(...))} call just made, when it is the only argument of the child
+         * call being read and nothing else reads its output: a temporary of the expression that no variable
+         * holds, as in {@code pool.forward(relu(conv.forward(x)))}.
+         */
+        Step.Child reluChildBefore(List<Value> args) {
+            if (args.size() != 1 || steps.isEmpty() || !(steps.get(steps.size() - 1) instanceof Step.Child child)
+                    || !child.relu() || child.then() != null || !child.out().equals(args.get(0))
+                    || !childTemporaries.contains(args.get(0)) || tensors.containsValue(args.get(0))) {
                 return null;
             }
             return child;

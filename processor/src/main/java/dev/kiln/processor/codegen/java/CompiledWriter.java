@@ -185,9 +185,13 @@ public final class CompiledWriter {
                     args.add(ref(a));
                     flags.add(needs(a, p()));
                 }
-                eagerResult(c.out(), CodeBlock.of("$T.$N($L, new $T[] {$L}, new boolean[] {$L})", COMPILED,
-                        c.relu() ? "childRelu" : "child", c.child(),
-                        RuntimeNames.TENSOR, String.join(", ", args), String.join(", ", flags)), code);
+                CodeBlock call = c.then() != null
+                        ? CodeBlock.of("$T.childReluThen($L, $L, new $T[] {$L}, new boolean[] {$L})", COMPILED, c.child(),
+                                c.then(), RuntimeNames.TENSOR, String.join(", ", args), String.join(", ", flags))
+                        : CodeBlock.of("$T.$N($L, new $T[] {$L}, new boolean[] {$L})", COMPILED,
+                                c.relu() ? "childRelu" : "child", c.child(),
+                                RuntimeNames.TENSOR, String.join(", ", args), String.join(", ", flags));
+                eagerResult(c.out(), call, code);
             } else if (step instanceof Step.Select sel) {
                 field(sel.id(), TypeName.BOOLEAN);
                 code.addStatement("$L$N = $L", p(), sel.id(), sel.condition());

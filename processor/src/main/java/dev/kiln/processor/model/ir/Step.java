@@ -36,8 +36,11 @@ public sealed interface Step {
      * @param args the tensor arguments
      * @param relu whether {@code out} is {@code relu} of the child's output, which nothing else reads: the
      *     two run as one call, fused where the child can ({@code Compiled.childRelu})
+     * @param then with {@code relu}, the Java expression of a second child whose forward takes that ReLU's
+     *     output, which nothing else reads either, and whose output {@code out} then is: the three run as
+     *     one call ({@code Compiled.childReluThen}); null otherwise
      */
-    record Child(Value out, String child, List<Value> args, boolean relu, long line) implements Step {
+    record Child(Value out, String child, List<Value> args, boolean relu, String then, long line) implements Step {
         /** Copies the list. */
         public Child {
             args = List.copyOf(args);
@@ -45,7 +48,7 @@ public sealed interface Step {
 
         /** A plain call of the child. */
         public Child(Value out, String child, List<Value> args, long line) {
-            this(out, child, args, false, line);
+            this(out, child, args, false, null, line);
         }
     }
 

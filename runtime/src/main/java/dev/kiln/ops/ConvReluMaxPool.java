@@ -1,0 +1,57 @@
+package dev.kiln.ops;
+
+import dev.kiln.autograd.Autograd;
+import dev.kiln.autograd.Node;
+import dev.kiln.autograd.SavedTensor;
+import dev.kiln.tensor.Tensor;
+
+/**
+ * {@code maxPool2d(relu(conv2d(x, w, b)))} as one op with one node, for compiled forwards: the
+ * convolution with ReLU applied per sample in cache ({@link Convolution#conv2dRelu}'s kernel), then max
+ * pooling, whose backward applies ReLU's rule while it scatters (see
+ * {@link Pooling#scatterMaxWherePositive}) instead of in a pass of its own over the convolution's
+ * output. Values and first derivatives are those of the three ops in sequence, bit for bit. The node
+ * differentiates once: compiled forwards, its only callers, refuse {@code createGraph}.
+ */
+final class ConvReluMaxPool {
+    private ConvReluMaxPool() {}
+
+    static Tensor conv2dReluMaxPool2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
+            int[] dilation, int groups, int[] kernel, int[] poolStride, int[] poolPadding, int[] poolDilation,
+            boolean ceilMode) {
+        if (x.dim() == 3) {
+            // An unbatched [C, H, W] input, as PyTorch accepts it.
+            return conv2dReluMaxPool2d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups, kernel,
+                    poolStride, poolPadding, poolDilation, ceilMode).squeeze(0);
+        }
+        ConvGeometry g = ConvGeometry.of("conv2d", x, weight, bias, stride, padding, dilation, groups);
+        Tensor activations = Tensor.empty(x.dtype(), g.outputShape()); // every element is written
+        ConvKernels.forward(g, Convolution.dense(x), Convolution.dense(weight),
+                bias == null ? null : Convolution.dense(bias), activations, true);
+        Pooling.MaxPooled pooled = Pooling.maxPoolForward("maxPool2d", activations, kernel, poolStride, poolPadding,
+                poolDilation, ceilMode);
+        if (Autograd.needsGrad(x, weight, bias)) {
+            Autograd.record(pooled.out(), new Node("conv2dReluMaxPool2d", x, weight, bias) {
+                final SavedTensor savedX = weight.requiresGrad() ? save(x) : null;
+                final SavedTensor savedW = x.requiresGrad() ? save(weight) : null;
+                final SavedTensor savedMaxima = save(pooled.out());
+
+                @Override
+                protected Tensor[] backward(Tensor gradOut) {
+                    if (Autograd.needsGrad(gradOut)) {
+                        throw new UnsupportedOperationException("conv2dReluMaxPool2d is differentiated once only: "
+                                + "run the forward in Compiled.eagerScope() for a createGraph backward");
+                    }
+                    Pooling.MaxPooled maxima = new Pooling.MaxPooled(savedMaxima.get(), pooled.argmax(),
+                            pooled.inShape());
+                    Tensor gOut = Pooling.scatterMaxWherePositive(gradOut, maxima);
+                    Tensor gx = needsGrad(0) ? Convolution.inputGrad(gOut, savedW.get(), g) : null;
+                    Tensor gw = needsGrad(1) ? Convolution.weightGrad(savedX.get(), gOut, g) : null;
+                    Tensor gb = needsGrad(2) ? Convolution.channelSum(gOut) : null;
+                    return new Tensor[] {gx, gw, gb};
+                }
+            });
+        }
+        return pooled.out();
+    }
+}
