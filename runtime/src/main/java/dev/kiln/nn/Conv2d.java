@@ -5,6 +5,7 @@ import dev.kiln.annotations.Param;
 import dev.kiln.compiled.Frame;
 import dev.kiln.compiled.ReluFusable;
 import dev.kiln.nn.functional.F;
+import dev.kiln.ops.Ops;
 import dev.kiln.tensor.DType;
 import dev.kiln.tensor.Generator;
 import dev.kiln.tensor.Tensor;
@@ -74,7 +75,8 @@ public class Conv2d extends Module implements ReluFusable {
     /** {@code relu(forward(x))} as the fused {@code Ops.conv2dRelu}, for compiled forwards; null in a subclass. */
     @Override
     public Frame fusedRelu(Tensor[] inputs, boolean[] needsGrad) {
-        return getClass() == Conv2d.class ? new ConvReluFrame(this, inputs[0], needsGrad[0]) : null;
+        return getClass() == Conv2d.class ? new FusedConvFrame(this, inputs[0], needsGrad[0],
+                leaves -> Ops.conv2dRelu(leaves[0], leaves[1], leaves[2], stride, padding, dilation, groups)) : null;
     }
 
     /**
@@ -83,8 +85,13 @@ public class Conv2d extends Module implements ReluFusable {
      */
     @Override
     public Frame fusedReluThen(Module next, Tensor[] inputs, boolean[] needsGrad) {
-        return getClass() == Conv2d.class && next != null && next.getClass() == MaxPool2d.class
-                ? new ConvReluPoolFrame(this, (MaxPool2d) next, inputs[0], needsGrad[0]) : null;
+        if (getClass() != Conv2d.class || next == null || next.getClass() != MaxPool2d.class) {
+            return null;
+        }
+        MaxPool2d pool = (MaxPool2d) next;
+        return new FusedConvFrame(this, inputs[0], needsGrad[0], leaves -> Ops.conv2dReluMaxPool2d(leaves[0],
+                leaves[1], leaves[2], stride, padding, dilation, groups, pool.kernelSize, pool.stride, pool.padding,
+                pool.dilation, pool.ceilMode));
     }
 
     public Tensor weight() {

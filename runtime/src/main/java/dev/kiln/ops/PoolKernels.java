@@ -295,25 +295,23 @@ final class PoolKernels {
         private HalvingBuffers halving = new HalvingBuffers(0);
 
         long[] rowKeys(int n) {
-            if (rowKeys.length >= n) {
-                return rowKeys;
-            }
-            long[] fresh = new long[n];
+            long[] keys = fit(rowKeys, n);
             if (n <= KEPT) {
-                rowKeys = fresh;
+                rowKeys = keys;
             }
-            return fresh;
+            return keys;
         }
 
         long[] best(int n) {
-            if (best.length >= n) {
-                return best;
-            }
-            long[] fresh = new long[n];
+            long[] row = fit(best, n);
             if (n <= KEPT) {
-                best = fresh;
+                best = row;
             }
-            return fresh;
+            return row;
+        }
+
+        private static long[] fit(long[] kept, int n) {
+            return kept.length >= n ? kept : new long[n];
         }
 
         HalvingBuffers halving(MaxWindow g) {
