@@ -81,8 +81,11 @@ public final class Compiled {
         };
     }
 
-    /** A compiled forward's frame and the parameters that need gradients, which its node takes as inputs too. */
-    private record Run(Frame frame, List<Tensor> params) {
+    /**
+     * A compiled forward's frame and the parameters that need gradients, which its node takes as inputs too;
+     * {@code recorded} is false for a {@link #compiledScope}'s run where nothing needs a gradient.
+     */
+    private record Run(Frame frame, List<Tensor> params, boolean recorded) {
         /** The node's inputs: the call's tensors, then the parameters. */
         Tensor[] nodeInputs(Tensor[] inputs) {
             Tensor[] all = Arrays.copyOf(inputs, inputs.length + params.size());
@@ -98,8 +101,10 @@ public final class Compiled {
      * is wanted: compiled forwards off, recording off, anomaly mode, or nothing that needs a gradient.
      */
     private static <M extends Module> Run forward(M module, CompiledModule<M> compiled, Tensor[] inputs) {
+        // A compiledScope records nothing, so anomaly mode, which wants each op recorded on its own, has no
+        // say there.
         boolean forced = COMPILED_SCOPES.get()[0] > 0;
-        if (!isEnabled() || !GradMode.isEnabled() && !forced || AnomalyMode.isEnabled()) {
+        if (!isEnabled() || !forced && (!GradMode.isEnabled() || AnomalyMode.isEnabled())) {
             return null;
         }
         boolean[] needs = new boolean[inputs.length];
@@ -117,8 +122,9 @@ public final class Compiled {
         if (!any && params.isEmpty() && !forced) {
             return null;
         }
+        boolean recorded = GradMode.isEnabled() && (any || !params.isEmpty());
         try (GradMode.Scope ignored = GradMode.noGrad()) {
-            return new Run(compiled.forward(module, inputs, needs), params);
+            return new Run(compiled.forward(module, inputs, needs), params, recorded);
         }
     }
 
@@ -135,7 +141,7 @@ public final class Compiled {
             return null;
         }
         Frame frame = run.frame();
-        if (!GradMode.isEnabled()) {
+        if (!run.recorded()) {
             return frame.output(); // a compiledScope's forward, with nothing to record
         }
         List<Tensor> params = run.params();
@@ -161,7 +167,7 @@ public final class Compiled {
             return null;
         }
         Frame frame = run.frame();
-        if (!GradMode.isEnabled()) {
+        if (!run.recorded()) {
             return frame.outputs().clone(); // a compiledScope's forward, with nothing to record
         }
         List<Tensor> params = run.params();

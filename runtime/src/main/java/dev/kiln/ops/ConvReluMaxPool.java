@@ -8,10 +8,11 @@ import dev.kiln.tensor.Tensor;
 /**
  * {@code maxPool2d(relu(conv2d(x, w, b)))} as one op with one node, for compiled forwards: the
  * convolution with ReLU applied per sample in cache ({@link Convolution#conv2dRelu}'s kernel), then max
- * pooling, whose backward applies ReLU's rule while it scatters (see
- * {@link Pooling#scatterMaxWherePositive}) instead of in a pass of its own over the convolution's
- * output. Values and first derivatives are those of the three ops in sequence, bit for bit. The node
- * differentiates once: compiled forwards, its only callers, refuse {@code createGraph}.
+ * pooling, which forgets the winners whose gradient ReLU's backward would stop
+ * ({@link Pooling#forgetWinnersReluStops}), so that the pooling's scatter applies ReLU's rule too instead
+ * of a pass of its own over the convolution's output. Values and first derivatives are those of the three
+ * ops in sequence, bit for bit. The node differentiates once: compiled forwards, its only callers, refuse
+ * {@code createGraph}.
  */
 final class ConvReluMaxPool {
     private ConvReluMaxPool() {}
@@ -30,11 +31,11 @@ final class ConvReluMaxPool {
                 bias == null ? null : Convolution.dense(bias), activations, true);
         Pooling.MaxPooled pooled = Pooling.maxPoolForward("maxPool2d", activations, kernel, poolStride, poolPadding,
                 poolDilation, ceilMode);
+        Pooling.forgetWinnersReluStops(pooled);
         if (Autograd.needsGrad(x, weight, bias)) {
             Autograd.record(pooled.out(), new Node("conv2dReluMaxPool2d", x, weight, bias) {
                 final SavedTensor savedX = weight.requiresGrad() ? save(x) : null;
                 final SavedTensor savedW = x.requiresGrad() ? save(weight) : null;
-                final SavedTensor savedMaxima = save(pooled.out());
 
                 @Override
                 protected Tensor[] backward(Tensor gradOut) {
@@ -42,9 +43,7 @@ final class ConvReluMaxPool {
                         throw new UnsupportedOperationException("conv2dReluMaxPool2d is differentiated once only: "
                                 + "run the forward in Compiled.eagerScope() for a createGraph backward");
                     }
-                    Pooling.MaxPooled maxima = new Pooling.MaxPooled(savedMaxima.get(), pooled.argmax(),
-                            pooled.inShape());
-                    Tensor gOut = Pooling.scatterMaxWherePositive(gradOut, maxima);
+                    Tensor gOut = Pooling.scatterMax(gradOut, pooled.argmax(), pooled.inShape());
                     Tensor gx = needsGrad(0) ? Convolution.inputGrad(gOut, savedW.get(), g) : null;
                     Tensor gw = needsGrad(1) ? Convolution.weightGrad(savedX.get(), gOut, g) : null;
                     Tensor gb = needsGrad(2) ? Convolution.channelSum(gOut) : null;

@@ -360,18 +360,15 @@ final class PoolKernels {
     }
 
     /**
-     * {@code gx[plane] = 0; gx[plane][argmax[o]] += g[o]}: the adjoint of picking the maxima. Each plane is
-     * cleared by the thread that fills it, just before, while it is in that core's cache. Given
-     * {@code maxima} (the pooled values), only outputs whose maximum ReLU's backward passes scatter: that
-     * rule folded in, for a pool of ReLU outputs.
+     * {@code gx[plane] = 0; gx[plane][argmax[o]] += g[o]}: the adjoint of picking the maxima (a window
+     * whose position is -1 sends nothing). Each plane is cleared by the thread that fills it, just before,
+     * while it is in that core's cache.
      */
-    static void scatter(Tensor g, int[] argmax, int planes, int inPlane, int outPlane, Tensor gx, Tensor maxima) {
+    static void scatter(Tensor g, int[] argmax, int planes, int inPlane, int outPlane, Tensor gx) {
         Object ga = ConvKernels.array(g);
         Object xa = ConvKernels.array(gx);
-        Object ma = maxima == null ? null : ConvKernels.array(maxima);
         int go = g.offset();
         int xo = gx.offset();
-        int mo = maxima == null ? 0 : maxima.offset();
         Parallel.forRange(planes, inPlane + outPlane, (p0, p1) -> {
             for (int pl = p0; pl < p1; pl++) {
                 int in = xo + pl * inPlane;
@@ -382,7 +379,7 @@ final class PoolKernels {
                 }
                 for (int o = pl * outPlane; o < (pl + 1) * outPlane; o++) {
                     int at = argmax[o];
-                    if (at < 0 || ma != null && !reluPasses(ma, mo + o)) {
+                    if (at < 0) {
                         continue;
                     }
                     if (ga instanceof float[] f) {
@@ -396,17 +393,29 @@ final class PoolKernels {
     }
 
     /**
-     * Whether ReLU's backward lets a gradient through an output of value {@code a[i]}: the test of its
-     * kernel ({@code BinaryOp.PASS_IF_POSITIVE}), so that the fused backward equals the two ops bit for
-     * bit. For floats that is the sign of {@code -v & ~v} over the raw bits, which passes positive values
-     * and NaNs whose sign bit is clear; for doubles, {@code a > 0}.
+     * {@code argmax[o] = -1} wherever ReLU's backward would stop the gradient of an output of value
+     * {@code maxima[o]}: the test of its kernel ({@code BinaryOp.PASS_IF_POSITIVE}), so that a scatter of
+     * these positions equals ReLU's rule after the plain one, bit for bit. For floats that is the sign of
+     * {@code -v & ~v} over the raw bits, which passes positive values and NaNs whose sign bit is clear; for
+     * doubles, {@code v > 0}.
      */
-    private static boolean reluPasses(Object a, int i) {
-        if (a instanceof float[] f) {
-            int v = Float.floatToRawIntBits(f[i]);
-            return (-v & ~v) < 0;
-        }
-        return ((double[]) a)[i] > 0;
+    static void forgetWinnersReluStops(Tensor maxima, int[] argmax, int planes, int outPlane) {
+        Object ma = ConvKernels.array(maxima);
+        int mo = maxima.offset();
+        Parallel.forRange(planes, outPlane, (p0, p1) -> {
+            for (int o = p0 * outPlane; o < p1 * outPlane; o++) {
+                boolean passes;
+                if (ma instanceof float[] f) {
+                    int v = Float.floatToRawIntBits(f[mo + o]);
+                    passes = (-v & ~v) < 0;
+                } else {
+                    passes = ((double[]) ma)[mo + o] > 0;
+                }
+                if (!passes) {
+                    argmax[o] = -1;
+                }
+            }
+        });
     }
 
     /** {@code out[o] = x[plane][argmax[o]]}: the adjoint of {@link #scatter}. */

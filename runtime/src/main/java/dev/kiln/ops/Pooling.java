@@ -56,19 +56,15 @@ final class Pooling {
     }
 
     /**
-     * {@link #scatterMax} of the windows whose maximum ReLU's backward passes only (a positive one): the
-     * backward of max pooling and of the ReLU before it in one pass. Every window a position won has that
-     * position's value as its maximum, so this is ReLU's rule applied after the plain scatter, bit for bit.
-     * First order only.
+     * Forgets the winner of every window whose maximum ReLU's backward would stop (sets its position to -1,
+     * as for a window with no input), so that {@link #scatterMax} applies that rule too: for a pool of ReLU
+     * outputs, the backward of both in one pass. Every window a position won has that position's value as
+     * its maximum, so the result is ReLU's rule applied after the plain scatter, bit for bit.
      */
-    static Tensor scatterMaxWherePositive(Tensor g, MaxPooled pooled) {
-        int[] inShape = pooled.inShape();
-        int[] outShape = g.shape();
-        Tensor gx = Tensor.empty(g.dtype(), inShape); // zeroed plane by plane by the scatter
-        PoolKernels.scatter(Convolution.dense(g), positions(pooled.argmax()), planes(inShape),
-                inShape[inShape.length - 2] * inShape[inShape.length - 1],
-                outShape[outShape.length - 2] * outShape[outShape.length - 1], gx, pooled.out());
-        return gx;
+    static void forgetWinnersReluStops(MaxPooled pooled) {
+        int[] shape = pooled.out().shape();
+        int outPlane = shape[shape.length - 2] * shape[shape.length - 1];
+        PoolKernels.forgetWinnersReluStops(pooled.out(), positions(pooled.argmax()), planes(shape), outPlane);
     }
 
     /** The array of a fresh position tensor: dense from index 0, one entry per output in the outputs' order. */
@@ -77,13 +73,13 @@ final class Pooling {
     }
 
     /** Sends each output gradient to the input that won its window: the backward of max pooling. */
-    private static Tensor scatterMax(Tensor g, Tensor argmax, int[] inShape) {
+    static Tensor scatterMax(Tensor g, Tensor argmax, int[] inShape) {
         int[] outShape = g.shape();
         int planes = planes(inShape);
         int inPlane = inShape[inShape.length - 2] * inShape[inShape.length - 1];
         int outPlane = outShape[outShape.length - 2] * outShape[outShape.length - 1];
         Tensor gx = Tensor.empty(g.dtype(), inShape); // zeroed plane by plane by the scatter
-        PoolKernels.scatter(Convolution.dense(g), positions(argmax), planes, inPlane, outPlane, gx, null);
+        PoolKernels.scatter(Convolution.dense(g), positions(argmax), planes, inPlane, outPlane, gx);
         if (Autograd.needsGrad(g)) {
             Autograd.record(gx, new Node("maxPool2dBackward", g) {
                 @Override

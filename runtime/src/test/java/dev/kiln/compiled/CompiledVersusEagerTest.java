@@ -2,11 +2,13 @@ package dev.kiln.compiled;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.autograd.AnomalyMode;
 import dev.kiln.autograd.GradCheck;
 import dev.kiln.nn.GELU;
 import dev.kiln.nn.Linear;
@@ -140,6 +142,28 @@ class CompiledVersusEagerTest {
         Tensor y = net.apply(Tensor.ones(2, 3).requiresGrad(true));
         assertEquals(2, counter.calls);
         assertEquals("Wrap", y.gradFn().name(), "outside the summary, a call needing gradients is one node again");
+    }
+
+    @Test
+    void aCompiledScopeRecordsNothingWhereNothingNeedsAGradientEvenWithGradModeOn() {
+        TinyNet net = new TinyNet(new Generator(15), DType.FLOAT32);
+        for (Tensor p : net.parameters()) {
+            p.requiresGrad(false);
+        }
+        try (Compiled.Scope compiled = Compiled.compiledScope()) {
+            Tensor y = net.apply(Tensor.randn(new Generator(16), 3, 6));
+            assertNull(y.gradFn());
+            assertFalse(y.requiresGrad());
+        }
+    }
+
+    @Test
+    void summaryUnderAnomalyModeStillShowsTheChildrenACompiledBodyCalls() {
+        TinyNet net = new TinyNet(new Generator(17), DType.FLOAT32);
+        try (AnomalyMode.Scope anomaly = AnomalyMode.enable()) {
+            String summary = net.summary(3, 6);
+            assertTrue(summary.matches("(?s).*fc1 \\(Linear\\) +\\[3, 5\\].*"), summary);
+        }
     }
 
     @Test

@@ -71,6 +71,20 @@ class FusedReluCompiledTest {
     }
 
     @Test
+    void writingToADetachedCopyOfTheFusedOutputLeavesItsBackwardAlone() {
+        // As for the three eager ops, which save nothing the caller can reach: the fused node keeps the
+        // positions only, not its own output.
+        Generator g = new Generator(29);
+        int[] one = {1, 1};
+        Conv2d conv = new Conv2d(1, 2, new int[] {3, 3}, one, one, one, 1, true, g, DType.FLOAT32);
+        Frame fused = conv.fusedReluThen(new MaxPool2d(3, 2, 1), new Tensor[] {Tensor.randn(g, 2, 1, 6, 6)},
+                new boolean[] {true});
+        fused.output().detach().fill(1);
+        Tensor[] grads = fused.backward(Tensor.ones(DType.FLOAT32, 2, 2, 3, 3), new GradSink(conv.parameters()));
+        assertNotNull(grads[0]);
+    }
+
+    @Test
     void aConvolutionFusesReluAndPoolingWithAMaxPool2dOnly() {
         Generator g = new Generator(27);
         int[] one = {1, 1};
