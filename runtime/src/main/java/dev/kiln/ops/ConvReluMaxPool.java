@@ -31,8 +31,8 @@ final class ConvReluMaxPool {
                 bias == null ? null : Convolution.dense(bias), activations, true);
         Pooling.MaxPooled pooled = Pooling.maxPoolForward("maxPool2d", activations, kernel, poolStride, poolPadding,
                 poolDilation, ceilMode);
-        Pooling.forgetWinnersReluStops(pooled);
         if (Autograd.needsGrad(x, weight, bias)) {
+            Pooling.forgetWinnersReluStops(pooled); // only the backward reads the positions
             Autograd.record(pooled.out(), new Node("conv2dReluMaxPool2d", x, weight, bias) {
                 final SavedTensor savedX = weight.requiresGrad() ? save(x) : null;
                 final SavedTensor savedW = x.requiresGrad() ? save(weight) : null;
