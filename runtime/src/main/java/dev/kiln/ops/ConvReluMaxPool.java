@@ -44,10 +44,7 @@ final class ConvReluMaxPool {
                                 + "run the forward in Compiled.eagerScope() for a createGraph backward");
                     }
                     Tensor gOut = Pooling.scatterMax(gradOut, pooled.argmax(), pooled.inShape());
-                    Tensor gx = needsGrad(0) ? Convolution.inputGrad(gOut, savedW.get(), g) : null;
-                    Tensor gw = needsGrad(1) ? Convolution.weightGrad(savedX.get(), gOut, g) : null;
-                    Tensor gb = needsGrad(2) ? Convolution.channelSum(gOut) : null;
-                    return new Tensor[] {gx, gw, gb};
+                    return Convolution.gradients(gOut, savedX, savedW, g, needsGrad(0), needsGrad(1), needsGrad(2));
                 }
             });
         }

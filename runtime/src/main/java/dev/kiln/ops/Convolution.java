@@ -60,14 +60,23 @@ final class Convolution {
                 @Override
                 protected Tensor[] backward(Tensor gradOut) {
                     Tensor gOut = relu ? Derivatives.reluGradX(gradOut, savedOut.get()) : gradOut;
-                    Tensor gx = needsGrad(0) ? inputGrad(gOut, savedW.get(), g) : null;
-                    Tensor gw = needsGrad(1) ? weightGrad(savedX.get(), gOut, g) : null;
-                    Tensor gb = needsGrad(2) ? channelSum(gOut) : null;
-                    return new Tensor[] {gx, gw, gb};
+                    return gradients(gOut, savedX, savedW, g, needsGrad(0), needsGrad(1), needsGrad(2));
                 }
             });
         }
         return out;
+    }
+
+    /**
+     * The gradients of conv2d's input, weight and bias from that of its output, each only where asked (null
+     * otherwise): the backward of {@code conv2d} and of the fused ops that start with it.
+     */
+    static Tensor[] gradients(Tensor gOut, SavedTensor x, SavedTensor weight, ConvGeometry g, boolean input,
+            boolean weights, boolean bias) {
+        Tensor gx = input ? inputGrad(gOut, weight.get(), g) : null;
+        Tensor gw = weights ? weightGrad(x.get(), gOut, g) : null;
+        Tensor gb = bias ? channelSum(gOut) : null;
+        return new Tensor[] {gx, gw, gb};
     }
 
     /** The gradient of conv2d with respect to its input: the transposed convolution of {@code gOut} with w. */

@@ -403,16 +403,19 @@ final class PoolKernels {
         Object ma = ConvKernels.array(maxima);
         int mo = maxima.offset();
         Parallel.forRange(planes, outPlane, (p0, p1) -> {
-            for (int o = p0 * outPlane; o < p1 * outPlane; o++) {
-                boolean passes;
-                if (ma instanceof float[] f) {
+            if (ma instanceof float[] f) {
+                for (int o = p0 * outPlane; o < p1 * outPlane; o++) {
                     int v = Float.floatToRawIntBits(f[mo + o]);
-                    passes = (-v & ~v) < 0;
-                } else {
-                    passes = ((double[]) ma)[mo + o] > 0;
+                    if ((-v & ~v) >= 0) {
+                        argmax[o] = -1;
+                    }
                 }
-                if (!passes) {
-                    argmax[o] = -1;
+            } else {
+                double[] d = (double[]) ma;
+                for (int o = p0 * outPlane; o < p1 * outPlane; o++) {
+                    if (!(d[mo + o] > 0)) {
+                        argmax[o] = -1;
+                    }
                 }
             }
         });
