@@ -26,11 +26,12 @@ final class ConvReluMaxPool {
                     poolStride, poolPadding, poolDilation, ceilMode).squeeze(0);
         }
         ConvGeometry g = ConvGeometry.of("conv2d", x, weight, bias, stride, padding, dilation, groups);
-        Tensor activations = Tensor.empty(x.dtype(), g.outputShape()); // every element is written
-        ConvKernels.forward(g, Convolution.dense(x), Convolution.dense(weight),
-                bias == null ? null : Convolution.dense(bias), activations, true);
-        Pooling.MaxPooled pooled = Pooling.maxPoolForward("maxPool2d", activations, kernel, poolStride, poolPadding,
+        Tensor b = bias == null ? null : Convolution.dense(bias);
+        Pooling.MaxPooled channelsLast = channelsLast(g, x, weight, b, kernel, poolStride, poolPadding,
                 poolDilation, ceilMode);
+        Pooling.MaxPooled pooled = channelsLast != null ? channelsLast
+                : Pooling.maxPoolForward("maxPool2d", activations(g, x, weight, b), kernel, poolStride, poolPadding,
+                        poolDilation, ceilMode);
         if (Autograd.needsGrad(x, weight, bias)) {
             Pooling.forgetWinnersReluStops(pooled); // only the backward reads the positions
             Autograd.record(pooled.out(), new Node("conv2dReluMaxPool2d", x, weight, bias) {
@@ -49,5 +50,25 @@ final class ConvReluMaxPool {
             });
         }
         return pooled.out();
+    }
+
+    /** ReLU of the convolution, channels first, for the general pool. */
+    private static Tensor activations(ConvGeometry g, Tensor x, Tensor weight, Tensor bias) {
+        Tensor activations = Tensor.empty(x.dtype(), g.outputShape()); // every element is written
+        ConvKernels.forward(g, Convolution.dense(x), Convolution.dense(weight), bias, activations, true);
+        return activations;
+    }
+
+    /** The op's forward through {@link ChannelsLastConvPool} where it applies, else null. */
+    private static Pooling.MaxPooled channelsLast(ConvGeometry g, Tensor x, Tensor weight, Tensor bias, int[] kernel,
+            int[] poolStride, int[] poolPadding, int[] poolDilation, boolean ceilMode) {
+        if (!ChannelsLastConvPool.suits(g, x, kernel, poolStride, poolPadding, poolDilation, ceilMode)) {
+            return null;
+        }
+        Pooling.MaxPooled pooled = Pooling.maxPoolResult("maxPool2d", g.outputShape(), x.dtype(), kernel, poolStride,
+                poolPadding, poolDilation, ceilMode);
+        boolean done = ChannelsLastConvPool.forward(g, Convolution.dense(x), Convolution.dense(weight), bias, kernel,
+                poolStride, poolPadding, pooled.out(), Pooling.positions(pooled.argmax()));
+        return done ? pooled : null; // a NaN among the activations: the general path ranks it as the ops do
     }
 }

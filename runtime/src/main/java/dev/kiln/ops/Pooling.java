@@ -41,18 +41,28 @@ final class Pooling {
     /** The forward of max pooling, shared by {@link #maxPool2d} and the fused conv, ReLU and pool. */
     static MaxPooled maxPoolForward(String op, Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation,
             boolean ceilMode) {
-        int[] hw = PoolWindows.spatial(op, x.shape());
+        MaxPooled pooled = maxPoolResult(op, x.shape(), x.dtype(), kernel, stride, padding, dilation, ceilMode);
+        int[] inShape = x.shape();
+        int[] outShape = pooled.out().shape();
+        PoolKernels.maxForward(Convolution.dense(x), planes(inShape), inShape[inShape.length - 2],
+                inShape[inShape.length - 1], outShape[outShape.length - 2], outShape[outShape.length - 1], kernel,
+                stride, padding, dilation, pooled.out(), positions(pooled.argmax()));
+        return pooled;
+    }
+
+    /**
+     * Checks max pooling's arguments for an input of this shape and dtype and allocates its result, for the
+     * caller to fill: every maximum and every position.
+     */
+    static MaxPooled maxPoolResult(String op, int[] inShape, DType dtype, int[] kernel, int[] stride, int[] padding,
+            int[] dilation, boolean ceilMode) {
+        int[] hw = PoolWindows.spatial(op, inShape);
         PoolWindows.checkArgs(op, kernel, stride, padding, dilation);
-        checkFloating(op, x);
+        checkFloating(op, dtype);
         int outH = PoolWindows.outSize(op, hw[0], kernel[0], stride[0], padding[0], dilation[0], ceilMode);
         int outW = PoolWindows.outSize(op, hw[1], kernel[1], stride[1], padding[1], dilation[1], ceilMode);
-        int[] inShape = x.shape();
         int[] outShape = withSpatial(inShape, outH, outW);
-        Tensor out = Tensor.empty(x.dtype(), outShape); // every output is written
-        Tensor argmax = Tensor.empty(DType.INT32, outShape);
-        PoolKernels.maxForward(Convolution.dense(x), planes(inShape), hw[0], hw[1], outH, outW, kernel, stride,
-                padding, dilation, out, positions(argmax));
-        return new MaxPooled(out, argmax, inShape);
+        return new MaxPooled(Tensor.empty(dtype, outShape), Tensor.empty(DType.INT32, outShape), inShape);
     }
 
     /**
@@ -68,7 +78,7 @@ final class Pooling {
     }
 
     /** The array of a fresh position tensor: dense from index 0, one entry per output in the outputs' order. */
-    private static int[] positions(Tensor argmax) {
+    static int[] positions(Tensor argmax) {
         return argmax.storage().ints();
     }
 
@@ -184,8 +194,12 @@ final class Pooling {
     }
 
     private static void checkFloating(String op, Tensor x) {
-        if (!x.dtype().isFloating()) {
-            throw new ShapeException(op + ": needs a floating input, got " + x.dtype());
+        checkFloating(op, x.dtype());
+    }
+
+    private static void checkFloating(String op, DType dtype) {
+        if (!dtype.isFloating()) {
+            throw new ShapeException(op + ": needs a floating input, got " + dtype);
         }
     }
 }

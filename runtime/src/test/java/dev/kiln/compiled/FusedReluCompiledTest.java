@@ -107,8 +107,8 @@ class FusedReluCompiledTest {
     void aSummaryOfACompiledModelSeesTheConvolutionAndThePoolItWouldFuse() {
         PoolOfReluChildren net = new PoolOfReluChildren(new Generator(28), DType.FLOAT32);
         String summary = net.summary(2, 1, 8, 8);
-        assertTrue(summary.matches("(?s).*conv1 \\(Conv2d\\) +\\[2, 3, 8, 8\\].*"), summary);
-        assertTrue(summary.matches("(?s).*maxPool \\(MaxPool2d\\) +\\[2, 3, 4, 4\\].*"), summary);
+        assertTrue(summary.matches("(?s).*conv1 \\(Conv2d\\) +\\[2, 16, 8, 8\\].*"), summary);
+        assertTrue(summary.matches("(?s).*maxPool \\(MaxPool2d\\) +\\[2, 16, 4, 4\\].*"), summary);
     }
 
     @Test

@@ -16,7 +16,8 @@ import dev.kiln.tensor.Tensor;
 /**
  * {@code pool.forward(relu(conv.forward(x)))} in each form: fused into one op with a MaxPool2d, a frame after
  * another for an AvgPool2d (which cannot fuse), and not fused where a variable holds the ReLU's output.
- * Input {@code [N, 1, 8, 8]}.
+ * Input {@code [N, 1, 8, 8]}; the first convolution's 16 channels, over one input channel, take the fused op's
+ * channels-last forward.
  */
 public class PoolOfReluChildren extends Module {
     @Layer Conv2d conv1;
@@ -27,9 +28,9 @@ public class PoolOfReluChildren extends Module {
 
     PoolOfReluChildren(Generator g, DType dtype) {
         int[] one = {1, 1};
-        conv1 = new Conv2d(1, 3, new int[] {3, 3}, one, one, one, 1, true, g, dtype);
+        conv1 = new Conv2d(1, 16, new int[] {3, 3}, one, one, one, 1, true, g, dtype);
         maxPool = new MaxPool2d(3, 2, 1);
-        conv2 = new Conv2d(3, 2, new int[] {3, 3}, one, one, one, 1, false, g, dtype);
+        conv2 = new Conv2d(16, 2, new int[] {3, 3}, one, one, one, 1, false, g, dtype);
         avgPool = new AvgPool2d(2);
         conv3 = new Conv2d(2, 2, new int[] {1, 1}, one, new int[] {0, 0}, one, 1, true, g, dtype);
     }

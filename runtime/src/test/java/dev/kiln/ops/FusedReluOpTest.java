@@ -162,6 +162,78 @@ class FusedReluOpTest {
     }
 
     @Test
+    void oneInputChannelPooledChannelsLastIsThePoolOfReluOfTheConvolutionBitForBit() {
+        // One input channel into 16 or 32: ChannelsLastConvPool's forward, whose products must be added and whose
+        // windows compared exactly as the general path does. Gaussian values catch a change in the order of the
+        // sums; small integers make ties and all-zero windows.
+        int[][] planes = {{28, 28}, {7, 9}, {6, 5}};
+        int[][] convs = {{3, 1}, {3, 0}, {5, 2}}; // kernel, padding
+        int[][] pools = {{3, 2, 1}, {2, 2, 0}, {3, 1, 1}, {2, 1, 0}}; // kernel, stride, padding
+        int checked = 0;
+        for (int cOut : new int[] {16, 32}) {
+            for (int[] hw : planes) {
+                for (int[] conv : convs) {
+                    for (int[] pool : pools) {
+                        int convH = hw[0] + 2 * conv[1] - conv[0] + 1;
+                        int convW = hw[1] + 2 * conv[1] - conv[0] + 1;
+                        if (Math.min(convH, convW) + 2 * pool[2] < pool[0]) {
+                            continue; // no window fits
+                        }
+                        for (boolean gaussian : new boolean[] {true, false}) {
+                            long seed = 60 + checked;
+                            Tensor x = gaussian ? leaf(seed, DType.FLOAT32, 2, 1, hw[0], hw[1])
+                                    : ties(seed, DType.FLOAT32, 2, 1, hw[0], hw[1]);
+                            Tensor w = gaussian ? leaf(seed + 1, DType.FLOAT32, cOut, 1, conv[0], conv[0])
+                                    : ties(seed + 1, DType.FLOAT32, cOut, 1, conv[0], conv[0]);
+                            Tensor b = gaussian ? leaf(seed + 2, DType.FLOAT32, cOut) : ties(seed + 2, DType.FLOAT32, cOut);
+                            int[] convPad = {conv[1], conv[1]};
+                            int[] kernel = {pool[0], pool[0]};
+                            int[] stride = {pool[1], pool[1]};
+                            int[] padding = {pool[2], pool[2]};
+                            ConvGeometry g = ConvGeometry.of("conv2d", x, w, b, ONE, convPad, ONE, 1);
+                            assertTrue(ChannelsLastConvPool.suits(g, x, kernel, stride, padding, ONE, false),
+                                    "the channels-last forward should take " + g);
+                            Function<Tensor[], Tensor> fused = in -> Ops.conv2dReluMaxPool2d(in[0], in[1], in[2], ONE,
+                                    convPad, ONE, 1, kernel, stride, padding, ONE, false);
+                            Function<Tensor[], Tensor> sequence = in -> Ops.maxPool2d(
+                                    Ops.relu(Ops.conv2d(in[0], in[1], in[2], ONE, convPad, ONE, 1)), kernel, stride,
+                                    padding, ONE, false);
+                            assertSameAsSequence(fused, sequence, x, w, b);
+                            assertSameAsSequence(fused, sequence, x, w, null);
+                            checked++;
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(checked > 50, "geometries checked: " + checked);
+    }
+
+    @Test
+    void oneInputChannelWithNaNOrInfinityIsThePoolOfReluOfTheConvolution() {
+        // A NaN activation sends the whole op to the general path, which ranks NaN above everything as the pool
+        // does; infinities stay on the channels-last path (ReLU's outputs are never -inf).
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            float[] values = Tensor.randn(new Generator(70), 2, 1, 12, 12).toFloatArray();
+            values[37] = bad;
+            values[144 + 100] = bad;
+            Tensor x = Tensor.of(values, 2, 1, 12, 12).requiresGrad(true);
+            Tensor w = leaf(71, DType.FLOAT32, 16, 1, 3, 3);
+            Tensor b = leaf(72, DType.FLOAT32, 16);
+            Tensor fused = convReluPool(x, w, b, ONE, 3, 2, 1, false);
+            Tensor sequence = poolOfReluOfConv(x, w, b, ONE, 3, 2, 1, false);
+            assertArrayEquals(sequence.toDoubleArray(), fused.toDoubleArray(), 0.0, "values with " + bad);
+            Tensor g = Tensor.randn(new Generator(73), fused.shape());
+            Tensor[] expected = Autograd.grad(sequence, new Tensor[] {w, b}, g, false);
+            Tensor[] actual = Autograd.grad(fused, new Tensor[] {w, b}, g, false);
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(expected[i].toDoubleArray(), actual[i].toDoubleArray(), 0.0, "gradient " + i
+                        + " with " + bad);
+            }
+        }
+    }
+
+    @Test
     void aNaNWinsItsWindowAndPassesNoGradientAsReluAndThePoolInSequence() {
         float[] values = new float[16];
         for (int i = 0; i < values.length; i++) {
