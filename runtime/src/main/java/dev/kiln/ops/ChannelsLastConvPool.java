@@ -3,6 +3,7 @@ package dev.kiln.ops;
 import dev.kiln.backend.cpu.Parallel;
 import dev.kiln.tensor.DType;
 import dev.kiln.tensor.Tensor;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,8 @@ import jdk.incubator.vector.VectorSpecies;
  * pool took 17 us per sample that way.
  *
  * <p>The convolution adds its products in the order the matrix product of {@link ConvKernels#forward} does
- * (one fused multiply-add per kernel tap, in order, from zero, then the bias), ReLU is {@code max(v, 0)}, and
+ * (one fused multiply-add per kernel tap, in order, from zero, then the bias; kernels of at most
+ * {@link #MAX_TAPS} taps, which the product sums in one chain), ReLU is {@code max(v, 0)}, and
  * the pool keeps a later tap only when it is strictly larger: the first maximum in row-major order, as
  * {@link PoolKernels#maxForward} keeps it. The maxima and their positions are those of the three ops in
  * sequence, bit for bit. The one exception is NaN, which no comparison lets win: a sample whose activations
@@ -30,7 +32,11 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class ChannelsLastConvPool {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final int KEPT = 1 << 20; // per-thread buffers above this many floats are not kept
+    /**
+     * The most taps the matrix product sums in one chain of fused multiply-adds (its depth block, {@code kc}):
+     * past it, it adds the blocks' sums, so this forward's single chain would round differently.
+     */
+    static final int MAX_TAPS = 512;
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
 
@@ -38,8 +44,9 @@ final class ChannelsLastConvPool {
 
     /**
      * Whether this forward computes the op: a float32 input of one channel, output channels a multiple of the
-     * vector length, a convolution at stride 1 without dilation or groups, and a pool without dilation or ceil mode
-     * over a plane whose positions a float holds exactly.
+     * vector length, a convolution at stride 1 without dilation or groups and with at most {@link #MAX_TAPS} taps,
+     * and a pool without dilation or ceil mode over a plane whose positions a float holds exactly. (Pool arguments
+     * that are out of range are left to the general path, whose checks name them.)
      */
     static boolean suits(ConvGeometry g, Tensor x, int[] kernel, int[] poolStride, int[] poolPadding,
             int[] poolDilation, boolean ceilMode) {
@@ -48,9 +55,8 @@ final class ChannelsLastConvPool {
                 && poolPadding[0] >= 0 && poolPadding[1] >= 0
                 && x.dtype() == DType.FLOAT32 && g.cIn() == 1 && g.groups() == 1 && g.cOut() % F.length() == 0
                 && g.strideH() == 1 && g.strideW() == 1 && g.dilH() == 1 && g.dilW() == 1
-                && poolDilation[0] == 1 && poolDilation[1] == 1 && !ceilMode
-                && 2 * poolPadding[0] <= kernel[0] && 2 * poolPadding[1] <= kernel[1]
-                && (long) g.outH() * g.outW() <= 1 << 24;
+                && g.kh() * g.kw() <= MAX_TAPS && poolDilation[0] == 1 && poolDilation[1] == 1 && !ceilMode
+                && (long) g.outH() * g.outW() <= PoolKernels.EXACT_POSITIONS;
     }
 
     /**
@@ -67,10 +73,12 @@ final class ChannelsLastConvPool {
         long cost = 2L * g.cOut() * g.kh() * g.kw() * g.outH() * g.outW();
         Parallel.forRange(g.n(), cost, (s, e) -> {
             float[][] scratch = SCRATCH.get();
-            float[] input = buffer(scratch, 0, layout.inputLength, 0f);
-            float[] activations = buffer(scratch, 1, layout.activationLength, Float.NEGATIVE_INFINITY);
-            float[] maxima = buffer(scratch, 2, layout.pooledLength, 0f);
-            float[] positions = buffer(scratch, 3, layout.pooledLength, 0f);
+            // The paddings are filled once per chunk: the samples only ever write inside them.
+            float[] input = filled(buffer(scratch, 0, layout.inputLength), layout.inputLength, 0f);
+            float[] activations = filled(buffer(scratch, 1, layout.activationLength), layout.activationLength,
+                    Float.NEGATIVE_INFINITY);
+            float[] maxima = buffer(scratch, 2, layout.pooledLength);
+            float[] positions = buffer(scratch, 3, layout.pooledLength);
             for (int i = s; i < e && !sawNaN.get(); i++) {
                 layout.copyInput(xa, x.offset() + i * g.h() * g.w(), input);
                 if (!convolve(layout, input, weightRows, activations)) {
@@ -167,6 +175,8 @@ final class ChannelsLastConvPool {
             int origin = layout.windowOrigins[q];
             int tapBase = q * taps.length;
             for (int cb = 0; cb < cOut; cb += lanes) {
+                // Every activation is at least 0 and every window holds one (padding <= kernel / 2), so the -inf
+                // start, like the padding, is always beaten and its position never kept.
                 FloatVector best = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
                 FloatVector at = FloatVector.broadcast(F, -1f);
                 for (int t = 0; t < taps.length; t++) {
@@ -181,15 +191,17 @@ final class ChannelsLastConvPool {
         }
     }
 
-    /** Buffer {@code slot} of the calling thread, at least {@code length} long, its first {@code length} set to fill. */
-    private static float[] buffer(float[][] scratch, int slot, int length, float fill) {
-        float[] kept = scratch[slot];
-        float[] b = kept.length >= length ? kept : new float[length];
-        if (b != kept && length <= KEPT) {
-            scratch[slot] = b;
+    /** Buffer {@code slot} of the calling thread, at least {@code length} long, kept for the next call. */
+    private static float[] buffer(float[][] scratch, int slot, int length) {
+        if (scratch[slot].length < length) {
+            scratch[slot] = new float[length];
         }
-        java.util.Arrays.fill(b, 0, length, fill);
-        return b;
+        return scratch[slot];
+    }
+
+    private static float[] filled(float[] buffer, int length, float value) {
+        Arrays.fill(buffer, 0, length, value);
+        return buffer;
     }
 
     /** Where one sample's values live in the per-thread buffers, and the offsets of every tap. */
@@ -219,7 +231,7 @@ final class ChannelsLastConvPool {
         final int pooledLength;
         final int[] poolTaps;
         final int[] windowOrigins;
-        /** Per output position and tap, the tap's position in the activation plane ({@code -1} for padding), as a float. */
+        /** Per output position and tap, the tap's plane position as a float (-1, never kept, for padding). */
         final float[] tapPositions;
         private final int h;
         private final int w;

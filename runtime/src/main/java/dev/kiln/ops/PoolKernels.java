@@ -24,7 +24,7 @@ final class PoolKernels {
      * selects both (casting a mask to another element type falls back to per-lane Java code on JDK 17):
      * floats hold every integer below 2^24 exactly.
      */
-    private static final int EXACT_POSITIONS = 1 << 24;
+    static final int EXACT_POSITIONS = 1 << 24;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 

@@ -167,46 +167,59 @@ class FusedReluOpTest {
         // windows compared exactly as the general path does. Gaussian values catch a change in the order of the
         // sums; small integers make ties and all-zero windows.
         int[][] planes = {{28, 28}, {7, 9}, {6, 5}};
-        int[][] convs = {{3, 1}, {3, 0}, {5, 2}}; // kernel, padding
-        int[][] pools = {{3, 2, 1}, {2, 2, 0}, {3, 1, 1}, {2, 1, 0}}; // kernel, stride, padding
+        int[][] convs = {{3, 3, 1, 1}, {3, 3, 0, 0}, {5, 5, 2, 2}, {3, 5, 0, 2}}; // kernel h, w, padding h, w
+        int[][] pools = {{3, 3, 2, 2, 1, 1}, {2, 2, 2, 2, 0, 0}, {3, 3, 1, 1, 1, 1}, {2, 3, 1, 3, 0, 1},
+                {1, 1, 2, 3, 0, 0}}; // kernel h, w, stride h, w, padding h, w
         int checked = 0;
         for (int cOut : new int[] {16, 32}) {
             for (int[] hw : planes) {
                 for (int[] conv : convs) {
                     for (int[] pool : pools) {
-                        int convH = hw[0] + 2 * conv[1] - conv[0] + 1;
-                        int convW = hw[1] + 2 * conv[1] - conv[0] + 1;
-                        if (Math.min(convH, convW) + 2 * pool[2] < pool[0]) {
+                        int convH = hw[0] + 2 * conv[2] - conv[0] + 1;
+                        int convW = hw[1] + 2 * conv[3] - conv[1] + 1;
+                        if (convH + 2 * pool[4] < pool[0] || convW + 2 * pool[5] < pool[1]) {
                             continue; // no window fits
                         }
                         for (boolean gaussian : new boolean[] {true, false}) {
-                            long seed = 60 + checked;
-                            Tensor x = gaussian ? leaf(seed, DType.FLOAT32, 2, 1, hw[0], hw[1])
-                                    : ties(seed, DType.FLOAT32, 2, 1, hw[0], hw[1]);
-                            Tensor w = gaussian ? leaf(seed + 1, DType.FLOAT32, cOut, 1, conv[0], conv[0])
-                                    : ties(seed + 1, DType.FLOAT32, cOut, 1, conv[0], conv[0]);
-                            Tensor b = gaussian ? leaf(seed + 2, DType.FLOAT32, cOut) : ties(seed + 2, DType.FLOAT32, cOut);
-                            int[] convPad = {conv[1], conv[1]};
-                            int[] kernel = {pool[0], pool[0]};
-                            int[] stride = {pool[1], pool[1]};
-                            int[] padding = {pool[2], pool[2]};
-                            ConvGeometry g = ConvGeometry.of("conv2d", x, w, b, ONE, convPad, ONE, 1);
-                            assertTrue(ChannelsLastConvPool.suits(g, x, kernel, stride, padding, ONE, false),
-                                    "the channels-last forward should take " + g);
-                            Function<Tensor[], Tensor> fused = in -> Ops.conv2dReluMaxPool2d(in[0], in[1], in[2], ONE,
-                                    convPad, ONE, 1, kernel, stride, padding, ONE, false);
-                            Function<Tensor[], Tensor> sequence = in -> Ops.maxPool2d(
-                                    Ops.relu(Ops.conv2d(in[0], in[1], in[2], ONE, convPad, ONE, 1)), kernel, stride,
-                                    padding, ONE, false);
-                            assertSameAsSequence(fused, sequence, x, w, b);
-                            assertSameAsSequence(fused, sequence, x, w, null);
+                            assertPooledChannelsLastAsInSequence(60 + checked, gaussian, cOut, hw, conv, pool, true);
                             checked++;
                         }
                     }
                 }
             }
         }
-        assertTrue(checked > 50, "geometries checked: " + checked);
+        assertTrue(checked > 100, "geometries checked: " + checked);
+    }
+
+    @Test
+    void aKernelDeeperThanOneBlockOfTheProductTakesTheGeneralPath() {
+        // Past 512 taps the matrix product adds its depth blocks' sums, which one chain would round differently.
+        int[] pool = {2, 2, 2, 2, 0, 0};
+        assertPooledChannelsLastAsInSequence(80, true, 16, new int[] {26, 26}, new int[] {23, 23, 0, 0}, pool, false);
+        assertPooledChannelsLastAsInSequence(81, true, 16, new int[] {26, 26}, new int[] {22, 22, 0, 0}, pool, true);
+    }
+
+    /** One geometry, with and without bias; {@code channelsLast} is whether ChannelsLastConvPool takes it. */
+    private static void assertPooledChannelsLastAsInSequence(long seed, boolean gaussian, int cOut, int[] hw,
+            int[] conv, int[] pool, boolean channelsLast) {
+        DType f = DType.FLOAT32;
+        Tensor x = gaussian ? leaf(seed, f, 2, 1, hw[0], hw[1]) : ties(seed, f, 2, 1, hw[0], hw[1]);
+        int[] wShape = {cOut, 1, conv[0], conv[1]};
+        Tensor w = gaussian ? leaf(seed + 1, f, wShape) : ties(seed + 1, f, wShape);
+        Tensor b = gaussian ? leaf(seed + 2, f, cOut) : ties(seed + 2, f, cOut);
+        int[] convPad = {conv[2], conv[3]};
+        int[] kernel = {pool[0], pool[1]};
+        int[] stride = {pool[2], pool[3]};
+        int[] padding = {pool[4], pool[5]};
+        ConvGeometry g = ConvGeometry.of("conv2d", x, w, b, ONE, convPad, ONE, 1);
+        assertEquals(channelsLast, ChannelsLastConvPool.suits(g, x, kernel, stride, padding, ONE, false),
+                "whether the channels-last forward takes " + g);
+        Function<Tensor[], Tensor> fused = in -> Ops.conv2dReluMaxPool2d(in[0], in[1], in[2], ONE, convPad, ONE, 1,
+                kernel, stride, padding, ONE, false);
+        Function<Tensor[], Tensor> sequence = in -> Ops.maxPool2d(
+                Ops.relu(Ops.conv2d(in[0], in[1], in[2], ONE, convPad, ONE, 1)), kernel, stride, padding, ONE, false);
+        assertSameAsSequence(fused, sequence, x, w, b);
+        assertSameAsSequence(fused, sequence, x, w, null);
     }
 
     @Test
@@ -220,6 +233,8 @@ class FusedReluOpTest {
             Tensor x = Tensor.of(values, 2, 1, 12, 12).requiresGrad(true);
             Tensor w = leaf(71, DType.FLOAT32, 16, 1, 3, 3);
             Tensor b = leaf(72, DType.FLOAT32, 16);
+            assertTrue(ChannelsLastConvPool.suits(ConvGeometry.of("conv2d", x, w, b, ONE, ONE, ONE, 1), x,
+                    new int[] {3, 3}, new int[] {2, 2}, ONE, ONE, false));
             Tensor fused = convReluPool(x, w, b, ONE, 3, 2, 1, false);
             Tensor sequence = poolOfReluOfConv(x, w, b, ONE, 3, 2, 1, false);
             assertArrayEquals(sequence.toDoubleArray(), fused.toDoubleArray(), 0.0, "values with " + bad);
@@ -227,8 +242,8 @@ class FusedReluOpTest {
             Tensor[] expected = Autograd.grad(sequence, new Tensor[] {w, b}, g, false);
             Tensor[] actual = Autograd.grad(fused, new Tensor[] {w, b}, g, false);
             for (int i = 0; i < 2; i++) {
-                assertArrayEquals(expected[i].toDoubleArray(), actual[i].toDoubleArray(), 0.0, "gradient " + i
-                        + " with " + bad);
+                assertArrayEquals(expected[i].toDoubleArray(), actual[i].toDoubleArray(), 0.0,
+                        "gradient " + i + " with " + bad);
             }
         }
     }
