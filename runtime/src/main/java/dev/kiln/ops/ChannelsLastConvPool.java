@@ -45,15 +45,11 @@ final class ChannelsLastConvPool {
     /**
      * Whether this forward computes the op: a float32 input of one channel, output channels a multiple of the
      * vector length, a convolution at stride 1 without dilation or groups and with at most {@link #MAX_TAPS} taps,
-     * and a pool without dilation or ceil mode over a plane whose positions a float holds exactly. (Pool arguments
-     * that are out of range are left to the general path, whose checks name them.)
+     * and a pool without dilation or ceil mode over a plane whose positions a float holds exactly. The pool's
+     * arguments must have passed {@link PoolWindows#checkArgs}.
      */
-    static boolean suits(ConvGeometry g, Tensor x, int[] kernel, int[] poolStride, int[] poolPadding,
-            int[] poolDilation, boolean ceilMode) {
-        return kernel.length == 2 && poolStride.length == 2 && poolPadding.length == 2 && poolDilation.length == 2
-                && kernel[0] >= 1 && kernel[1] >= 1 && poolStride[0] >= 1 && poolStride[1] >= 1
-                && poolPadding[0] >= 0 && poolPadding[1] >= 0
-                && x.dtype() == DType.FLOAT32 && g.cIn() == 1 && g.groups() == 1 && g.cOut() % F.length() == 0
+    static boolean suits(ConvGeometry g, Tensor x, int[] poolDilation, boolean ceilMode) {
+        return x.dtype() == DType.FLOAT32 && g.cIn() == 1 && g.groups() == 1 && g.cOut() % F.length() == 0
                 && g.strideH() == 1 && g.strideW() == 1 && g.dilH() == 1 && g.dilW() == 1
                 && g.kh() * g.kw() <= MAX_TAPS && poolDilation[0] == 1 && poolDilation[1] == 1 && !ceilMode
                 && (long) g.outH() * g.outW() <= PoolKernels.EXACT_POSITIONS;

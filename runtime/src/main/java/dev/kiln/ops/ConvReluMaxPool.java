@@ -62,7 +62,8 @@ final class ConvReluMaxPool {
     /** The op's forward through {@link ChannelsLastConvPool} where it applies, else null. */
     private static Pooling.MaxPooled channelsLast(ConvGeometry g, Tensor x, Tensor weight, Tensor bias, int[] kernel,
             int[] poolStride, int[] poolPadding, int[] poolDilation, boolean ceilMode) {
-        if (!ChannelsLastConvPool.suits(g, x, kernel, poolStride, poolPadding, poolDilation, ceilMode)) {
+        PoolWindows.checkArgs("maxPool2d", kernel, poolStride, poolPadding, poolDilation);
+        if (!ChannelsLastConvPool.suits(g, x, poolDilation, ceilMode)) {
             return null;
         }
         Pooling.MaxPooled pooled = Pooling.maxPoolResult("maxPool2d", g.outputShape(), x.dtype(), kernel, poolStride,

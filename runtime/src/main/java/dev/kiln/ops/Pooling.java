@@ -128,7 +128,7 @@ final class Pooling {
         if (divisorOverride < 0) {
             throw new ShapeException(op + ": divisor_override must be positive (or 0 for none), got " + divisorOverride);
         }
-        checkFloating(op, x);
+        checkFloating(op, x.dtype());
         PoolWindows win = PoolWindows.average(op, hw[0], hw[1], kernel, stride, padding, ceilMode, countIncludePad,
                 divisorOverride);
         return windowAverage(op, x, win);
@@ -143,7 +143,7 @@ final class Pooling {
         if (hw[0] == 0 || hw[1] == 0) {
             throw new ShapeException(op + ": input of shape " + Shapes.str(x.shape()) + " has an empty plane");
         }
-        checkFloating(op, x);
+        checkFloating(op, x.dtype());
         return windowAverage(op, x, PoolWindows.adaptive(hw[0], hw[1], outH, outW));
     }
 
@@ -191,10 +191,6 @@ final class Pooling {
         out[out.length - 2] = h;
         out[out.length - 1] = w;
         return out;
-    }
-
-    private static void checkFloating(String op, Tensor x) {
-        checkFloating(op, x.dtype());
     }
 
     private static void checkFloating(String op, DType dtype) {

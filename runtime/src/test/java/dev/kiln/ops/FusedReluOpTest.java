@@ -212,7 +212,7 @@ class FusedReluOpTest {
         int[] stride = {pool[2], pool[3]};
         int[] padding = {pool[4], pool[5]};
         ConvGeometry g = ConvGeometry.of("conv2d", x, w, b, ONE, convPad, ONE, 1);
-        assertEquals(channelsLast, ChannelsLastConvPool.suits(g, x, kernel, stride, padding, ONE, false),
+        assertEquals(channelsLast, ChannelsLastConvPool.suits(g, x, ONE, false),
                 "whether the channels-last forward takes " + g);
         Function<Tensor[], Tensor> fused = in -> Ops.conv2dReluMaxPool2d(in[0], in[1], in[2], ONE, convPad, ONE, 1,
                 kernel, stride, padding, ONE, false);
@@ -233,8 +233,8 @@ class FusedReluOpTest {
             Tensor x = Tensor.of(values, 2, 1, 12, 12).requiresGrad(true);
             Tensor w = leaf(71, DType.FLOAT32, 16, 1, 3, 3);
             Tensor b = leaf(72, DType.FLOAT32, 16);
-            assertTrue(ChannelsLastConvPool.suits(ConvGeometry.of("conv2d", x, w, b, ONE, ONE, ONE, 1), x,
-                    new int[] {3, 3}, new int[] {2, 2}, ONE, ONE, false));
+            assertTrue(ChannelsLastConvPool.suits(ConvGeometry.of("conv2d", x, w, b, ONE, ONE, ONE, 1), x, ONE,
+                    false));
             Tensor fused = convReluPool(x, w, b, ONE, 3, 2, 1, false);
             Tensor sequence = poolOfReluOfConv(x, w, b, ONE, 3, 2, 1, false);
             assertArrayEquals(sequence.toDoubleArray(), fused.toDoubleArray(), 0.0, "values with " + bad);
