@@ -136,6 +136,8 @@ public final class Autograd {
         Set<Node> needed = captured == null ? null : leadingTo(start, captured);
         Map<Node, Tensor> pending = new IdentityHashMap<>();
         pending.put(start, seed);
+        // The gradients for the inputs of nodes whose backward the node above them already applied.
+        Map<Node, Tensor[]> folded = new IdentityHashMap<>();
         ArrayDeque<Node> ready = new ArrayDeque<>();
         ready.push(start);
         try (GradMode.Scope ignored = GradMode.set(createGraph)) {
@@ -158,7 +160,17 @@ public final class Autograd {
                     accumulateInto(node.retained(), grad, createGraph);
                 }
                 boolean execute = grad != null && (needed == null || needed.contains(node));
-                Tensor[] inputGrads = execute ? node.backward(grad, !retainGraph) : null;
+                Tensor[] inputGrads = folded.remove(node);
+                if (inputGrads == null && execute) {
+                    Node below = foldable(node, dependencies, pending, captured, needed, createGraph);
+                    Tensor[] belowGrads = below == null ? null : node.backwardFolding(below, grad);
+                    if (belowGrads != null) {
+                        folded.put(below, belowGrads);
+                        inputGrads = new Tensor[1]; // below is still released and counted down as usual
+                    } else {
+                        inputGrads = node.backward(grad, !retainGraph);
+                    }
+                }
                 if (inputGrads != null && AnomalyMode.isEnabled()) {
                     AnomalyMode.checkBackward(node.name(), inputGrads);
                 }
@@ -181,6 +193,27 @@ public final class Autograd {
                 }
             }
         }
+    }
+
+    /**
+     * The node below {@code node} whose backward {@code node} may apply with its own (see
+     * {@link Node#backwardFolding}), or null: {@code node} has one input, it is the last node left to send
+     * that input's node a gradient and no other has sent one, and nothing observes the gradient between
+     * them.
+     */
+    private static Node foldable(Node node, Map<Node, int[]> dependencies, Map<Node, Tensor> pending,
+            Map<Node, Tensor> captured, Set<Node> needed, boolean createGraph) {
+        if (createGraph || AnomalyMode.isEnabled() || node.next().length != 1) {
+            return null;
+        }
+        Node below = node.next()[0];
+        if (below == null || below instanceof AccumulateGrad || below.retained() != null) {
+            return null;
+        }
+        boolean soleSender = dependencies.get(below)[0] == 1 && !pending.containsKey(below);
+        boolean observed = captured != null && captured.containsKey(below);
+        boolean wanted = needed == null || needed.contains(below);
+        return soleSender && !observed && wanted ? below : null;
     }
 
     /** The nodes below {@code start} (itself included) that have some target strictly below them. */

@@ -68,6 +68,19 @@ public abstract class Node {
     protected abstract Tensor[] backward(Tensor gradOutput);
 
     /**
+     * This node's backward and that of {@code below}, the node that produced its input, in one pass: the
+     * gradients of {@code below}'s inputs, in its input order, or null (the default) where this node does
+     * not fold that kind of node. The engine then skips {@code below}'s backward and hands on these
+     * gradients instead. It asks only where nothing could tell the difference: this node has one input,
+     * no other node sends {@code below} a gradient, and nothing looks at the gradient in between (no
+     * retained grad, no target of {@link Autograd#grad}, no recorded backward, no anomaly mode). Max
+     * pooling folds the ReLU below it, every block of a CNN, which saves a pass over the larger gradient.
+     */
+    protected Tensor[] backwardFolding(Node below, Tensor gradOutput) {
+        return null;
+    }
+
+    /**
      * The engine's call of {@link #backward}: {@code lastBackward} when it will release this node right
      * after ({@code retainGraph} false), so a node may free what it saved while its backward runs.
      */

@@ -109,17 +109,33 @@ final class Elementwise {
         Kernels.requireArgs("relu", x);
         Tensor out = Kernels.unary(UnaryOp.RELU, x);
         if (Autograd.needsGrad(x)) {
-            Autograd.record(out, new Node("relu", x) {
-                // The output suffices: x > 0 exactly where relu(x) > 0.
-                final SavedTensor savedOut = save(out);
-
-                @Override
-                protected Tensor[] backward(Tensor g) {
-                    return new Tensor[] {Derivatives.reluGradX(g, savedOut.get())};
-                }
-            });
+            Autograd.record(out, new ReluNode(x, out));
         }
         return out;
+    }
+
+    /**
+     * ReLU's node, a named class so that the max pooling above it can {@linkplain Node#backwardFolding
+     * fold} its backward into the pool's own (see {@link Pooling#maxPool2d}).
+     */
+    static final class ReluNode extends Node {
+        // The output suffices: x > 0 exactly where relu(x) > 0.
+        private final SavedTensor savedOut;
+
+        ReluNode(Tensor x, Tensor out) {
+            super("relu", x);
+            savedOut = save(out);
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            return new Tensor[] {Derivatives.reluGradX(g, output())};
+        }
+
+        /** The output, checked against in-place modification exactly as {@link #backward} checks it. */
+        Tensor output() {
+            return savedOut.get();
+        }
     }
 
     /** 1 where x &gt; 0, else 0, outside the graph (a step function has no useful derivative). */

@@ -362,63 +362,85 @@ final class PoolKernels {
     /**
      * {@code gx[plane] = 0; gx[plane][argmax[o]] += g[o]}: the adjoint of picking the maxima (a window
      * whose position is -1 sends nothing). Each plane is cleared by the thread that fills it, just before,
-     * while it is in that core's cache.
+     * while it is in that core's cache. Given {@code reluMaxima}, the windows' maxima, a window whose
+     * maximum ReLU's backward would stop sends nothing either: ReLU's rule after the plain scatter, bit for
+     * bit, since the winner holds that maximum.
      */
-    static void scatter(Tensor g, int[] argmax, int planes, int inPlane, int outPlane, Tensor gx) {
+    static void scatter(Tensor g, int[] argmax, Tensor reluMaxima, int planes, int inPlane, int outPlane, Tensor gx) {
         Object ga = ConvKernels.array(g);
         Object xa = ConvKernels.array(gx);
+        Object ma = reluMaxima == null ? null : ConvKernels.array(reluMaxima);
+        int mo = reluMaxima == null ? 0 : reluMaxima.offset();
         int go = g.offset();
         int xo = gx.offset();
         Parallel.forRange(planes, inPlane + outPlane, (p0, p1) -> {
             for (int pl = p0; pl < p1; pl++) {
                 int in = xo + pl * inPlane;
+                int o0 = pl * outPlane;
                 if (xa instanceof float[] f) {
                     java.util.Arrays.fill(f, in, in + inPlane, 0f);
+                    scatterPlane((float[]) ga, go, argmax, (float[]) ma, mo, o0, o0 + outPlane, f, in);
                 } else {
                     java.util.Arrays.fill((double[]) xa, in, in + inPlane, 0);
+                    scatterPlane((double[]) ga, go, argmax, (double[]) ma, mo, o0, o0 + outPlane, (double[]) xa, in);
                 }
-                for (int o = pl * outPlane; o < (pl + 1) * outPlane; o++) {
-                    int at = argmax[o];
-                    if (at < 0) {
-                        continue;
-                    }
-                    if (ga instanceof float[] f) {
-                        ((float[]) xa)[in + at] += f[go + o];
-                    } else {
-                        ((double[]) xa)[in + at] += ((double[]) ga)[go + o];
-                    }
+            }
+        });
+    }
+
+    /** Windows [o0, o1) of {@link #scatter}, into the cleared plane at {@code gx[in]}. */
+    private static void scatterPlane(float[] g, int go, int[] argmax, float[] maxima, int mo, int o0, int o1,
+            float[] gx, int in) {
+        for (int o = o0; o < o1; o++) {
+            int at = argmax[o];
+            if (at >= 0 && (maxima == null || !reluStops(maxima[mo + o]))) {
+                gx[in + at] += g[go + o];
+            }
+        }
+    }
+
+    /** Windows [o0, o1) of {@link #scatter}, into the cleared plane at {@code gx[in]}. */
+    private static void scatterPlane(double[] g, int go, int[] argmax, double[] maxima, int mo, int o0, int o1,
+            double[] gx, int in) {
+        for (int o = o0; o < o1; o++) {
+            int at = argmax[o];
+            if (at >= 0 && (maxima == null || !reluStops(maxima[mo + o]))) {
+                gx[in + at] += g[go + o];
+            }
+        }
+    }
+
+    /**
+     * {@code argmax[o] = -1} wherever ReLU's backward would stop the gradient of an output of value
+     * {@code maxima[o]}, so that a scatter of these positions equals ReLU's rule after the plain one, bit
+     * for bit.
+     */
+    static void forgetWinnersReluStops(Tensor maxima, int[] argmax, int planes, int outPlane) {
+        Object ma = ConvKernels.array(maxima);
+        int mo = maxima.offset();
+        Parallel.forRange(planes, outPlane, (p0, p1) -> {
+            for (int o = p0 * outPlane; o < p1 * outPlane; o++) {
+                boolean stops = ma instanceof float[] f ? reluStops(f[mo + o]) : reluStops(((double[]) ma)[mo + o]);
+                if (stops) {
+                    argmax[o] = -1;
                 }
             }
         });
     }
 
     /**
-     * {@code argmax[o] = -1} wherever ReLU's backward would stop the gradient of an output of value
-     * {@code maxima[o]}: the test of its kernel ({@code BinaryOp.PASS_IF_POSITIVE}), so that a scatter of
-     * these positions equals ReLU's rule after the plain one, bit for bit. For floats that is the sign of
-     * {@code -v & ~v} over the raw bits, which passes positive values and NaNs whose sign bit is clear; for
-     * doubles, {@code v > 0}.
+     * Whether ReLU's backward stops the gradient of an output of value {@code v}: the test of its kernel
+     * ({@code BinaryOp.PASS_IF_POSITIVE}), the sign of {@code -v & ~v} over the raw bits, which passes
+     * positive values and NaNs whose sign bit is clear.
      */
-    static void forgetWinnersReluStops(Tensor maxima, int[] argmax, int planes, int outPlane) {
-        Object ma = ConvKernels.array(maxima);
-        int mo = maxima.offset();
-        Parallel.forRange(planes, outPlane, (p0, p1) -> {
-            if (ma instanceof float[] f) {
-                for (int o = p0 * outPlane; o < p1 * outPlane; o++) {
-                    int v = Float.floatToRawIntBits(f[mo + o]);
-                    if ((-v & ~v) >= 0) {
-                        argmax[o] = -1;
-                    }
-                }
-            } else {
-                double[] d = (double[]) ma;
-                for (int o = p0 * outPlane; o < p1 * outPlane; o++) {
-                    if (!(d[mo + o] > 0)) {
-                        argmax[o] = -1;
-                    }
-                }
-            }
-        });
+    private static boolean reluStops(float v) {
+        int bits = Float.floatToRawIntBits(v);
+        return (-bits & ~bits) >= 0;
+    }
+
+    /** Whether ReLU's backward stops the gradient of a double output of value {@code v}: unless {@code v > 0}. */
+    private static boolean reluStops(double v) {
+        return !(v > 0);
     }
 
     /** {@code out[o] = x[plane][argmax[o]]}: the adjoint of {@link #scatter}. */

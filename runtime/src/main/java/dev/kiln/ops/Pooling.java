@@ -22,9 +22,27 @@ final class Pooling {
         MaxPooled pooled = maxPoolForward("maxPool2d", x, kernel, stride, padding, dilation, ceilMode);
         if (Autograd.needsGrad(x)) {
             Autograd.record(pooled.out(), new Node("maxPool2d", x) {
+                private final int maximaVersion = pooled.out().storage().version();
+
                 @Override
                 protected Tensor[] backward(Tensor g) {
                     return new Tensor[] {scatterMax(g, pooled.argmax(), pooled.inShape())};
+                }
+
+                /**
+                 * Through a ReLU: each window's winner holds the window's maximum, so ReLU's rule at the winners
+                 * is its rule on the maxima, and the positions no window sends to get nothing either way.
+                 */
+                @Override
+                protected Tensor[] backwardFolding(Node below, Tensor g) {
+                    if (!(below instanceof Elementwise.ReluNode relu) || g.dtype() != pooled.out().dtype()) {
+                        return null;
+                    }
+                    relu.output(); // fails, as ReLU's backward would, if that output was modified in place
+                    if (pooled.out().storage().version() != maximaVersion) {
+                        return null; // the maxima were modified in place: the two passes still need no copy
+                    }
+                    return new Tensor[] {scatterMaxPassingRelu(g, pooled)};
                 }
             });
         }
@@ -85,11 +103,7 @@ final class Pooling {
     /** Sends each output gradient to the input that won its window: the backward of max pooling. */
     static Tensor scatterMax(Tensor g, Tensor argmax, int[] inShape) {
         int[] outShape = g.shape();
-        int planes = planes(inShape);
-        int inPlane = inShape[inShape.length - 2] * inShape[inShape.length - 1];
-        int outPlane = outShape[outShape.length - 2] * outShape[outShape.length - 1];
-        Tensor gx = Tensor.empty(g.dtype(), inShape); // zeroed plane by plane by the scatter
-        PoolKernels.scatter(Convolution.dense(g), positions(argmax), planes, inPlane, outPlane, gx);
+        Tensor gx = scatter(g, argmax, null, inShape);
         if (Autograd.needsGrad(g)) {
             Autograd.record(gx, new Node("maxPool2dBackward", g) {
                 @Override
@@ -98,6 +112,26 @@ final class Pooling {
                 }
             });
         }
+        return gx;
+    }
+
+    /**
+     * The backward of max pooling and of the ReLU below it in one pass, for a pool of ReLU outputs: each
+     * window whose maximum ReLU's backward would stop sends nothing. Bit for bit ReLU's rule applied after
+     * {@link #scatterMax}. It records no node: the engine folds only when the backward is not recorded.
+     */
+    private static Tensor scatterMaxPassingRelu(Tensor g, MaxPooled pooled) {
+        return scatter(g, pooled.argmax(), pooled.out(), pooled.inShape());
+    }
+
+    /** An input-shaped tensor with each output gradient added at its window's winner; see {@link PoolKernels#scatter}. */
+    private static Tensor scatter(Tensor g, Tensor argmax, Tensor reluMaxima, int[] inShape) {
+        int[] outShape = g.shape();
+        int planes = planes(inShape);
+        int inPlane = inShape[inShape.length - 2] * inShape[inShape.length - 1];
+        int outPlane = outShape[outShape.length - 2] * outShape[outShape.length - 1];
+        Tensor gx = Tensor.empty(g.dtype(), inShape); // zeroed plane by plane by the scatter
+        PoolKernels.scatter(Convolution.dense(g), positions(argmax), reluMaxima, planes, inPlane, outPlane, gx);
         return gx;
     }
 
