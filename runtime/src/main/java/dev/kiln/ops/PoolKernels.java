@@ -419,10 +419,18 @@ final class PoolKernels {
         Object ma = ConvKernels.array(maxima);
         int mo = maxima.offset();
         Parallel.forRange(planes, outPlane, (p0, p1) -> {
-            for (int o = p0 * outPlane; o < p1 * outPlane; o++) {
-                boolean stops = ma instanceof float[] f ? reluStops(f[mo + o]) : reluStops(((double[]) ma)[mo + o]);
-                if (stops) {
-                    argmax[o] = -1;
+            if (ma instanceof float[] f) {
+                for (int o = p0 * outPlane; o < p1 * outPlane; o++) {
+                    if (reluStops(f[mo + o])) {
+                        argmax[o] = -1;
+                    }
+                }
+            } else {
+                double[] d = (double[]) ma;
+                for (int o = p0 * outPlane; o < p1 * outPlane; o++) {
+                    if (reluStops(d[mo + o])) {
+                        argmax[o] = -1;
+                    }
                 }
             }
         });

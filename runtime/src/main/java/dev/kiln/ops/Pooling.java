@@ -30,19 +30,23 @@ final class Pooling {
                 }
 
                 /**
-                 * Through a ReLU: each window's winner holds the window's maximum, so ReLU's rule at the winners
-                 * is its rule on the maxima, and the positions no window sends to get nothing either way.
+                 * Through a ReLU, in one scatter: each window's winner holds the window's maximum, so a window
+                 * whose maximum ReLU's backward would stop sends nothing, and the positions no window sends to
+                 * get nothing either way: bit for bit ReLU's rule after {@link #scatterMax}. No node is recorded
+                 * for it, since the engine folds only when the backward is not being recorded.
                  */
                 @Override
                 protected Tensor[] backwardFolding(Node below, Tensor g) {
-                    if (!(below instanceof Elementwise.ReluNode relu) || g.dtype() != pooled.out().dtype()) {
+                    boolean maximaIntact = pooled.out().storage().version() == maximaVersion;
+                    if (!(below instanceof Elementwise.ReluNode relu) || g.dtype() != pooled.out().dtype()
+                            || !maximaIntact) { // modified maxima no longer tell which winners ReLU stops
                         return null;
                     }
-                    relu.output(); // fails, as ReLU's backward would, if that output was modified in place
-                    if (pooled.out().storage().version() != maximaVersion) {
-                        return null; // the maxima were modified in place: the two passes still need no copy
-                    }
-                    return new Tensor[] {scatterMaxPassingRelu(g, pooled)};
+                    Tensor gx = scatter(g, pooled.argmax(), pooled.out(), pooled.inShape());
+                    // After the pool's own reads, as in the two backwards: a modified or freed ReLU output fails
+                    // here with ReLU's error.
+                    relu.output();
+                    return new Tensor[] {gx};
                 }
             });
         }
@@ -116,15 +120,9 @@ final class Pooling {
     }
 
     /**
-     * The backward of max pooling and of the ReLU below it in one pass, for a pool of ReLU outputs: each
-     * window whose maximum ReLU's backward would stop sends nothing. Bit for bit ReLU's rule applied after
-     * {@link #scatterMax}. It records no node: the engine folds only when the backward is not recorded.
+     * An input-shaped tensor with each output gradient added at its window's winner, except, given the
+     * maxima of a pool of ReLU outputs, where ReLU's backward would stop it; see {@link PoolKernels#scatter}.
      */
-    private static Tensor scatterMaxPassingRelu(Tensor g, MaxPooled pooled) {
-        return scatter(g, pooled.argmax(), pooled.out(), pooled.inShape());
-    }
-
-    /** An input-shaped tensor with each output gradient added at its window's winner; see {@link PoolKernels#scatter}. */
     private static Tensor scatter(Tensor g, Tensor argmax, Tensor reluMaxima, int[] inShape) {
         int[] outShape = g.shape();
         int planes = planes(inShape);

@@ -12,6 +12,7 @@ import dev.kiln.tensor.DType;
 import dev.kiln.tensor.Generator;
 import dev.kiln.tensor.Tensor;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -161,13 +162,27 @@ class BackwardFoldingTest {
 
     // ------------------------------------------------------------ max pooling folds the ReLU below it
 
+    /** A max pool's arguments: kernel, stride, padding, dilation (square) and ceil mode. */
+    private record Pool(int kernel, int stride, int padding, int dilation, boolean ceil) {
+        Tensor apply(Tensor x) {
+            return F.maxPool2d(x, new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding},
+                    new int[] {dilation, dilation}, ceil);
+        }
+    }
+
+    /** The common halving pool, one that overlaps, and ceil mode with dilation, whose last windows hold only padding. */
+    private static final List<Pool> POOLS = List.of(new Pool(3, 2, 1, 1, false), new Pool(2, 2, 0, 1, false),
+            new Pool(3, 1, 1, 1, false), new Pool(2, 3, 1, 2, true), new Pool(3, 2, 1, 1, true));
+
+    private static final double NEGATIVE_NAN = Double.longBitsToDouble(0xfff8000000000000L);
+
     /**
-     * ReLU outputs of every kind a fold must treat as ReLU's backward does: positives, zeros of both signs
-     * (ReLU stops them), ties between windows, and NaN of both signs.
+     * ReLU inputs of every kind a fold must treat as ReLU's backward does: positives, zeros of both signs
+     * (ReLU stops them), ties between windows, and NaN of both signs (the float32 rule passes a NaN whose
+     * sign bit is clear and stops one whose sign bit is set).
      */
-    private static Tensor preActivations(DType dtype, boolean withNaN) {
-        Generator gen = new Generator(7);
-        Tensor x = Tensor.randn(gen, 2, 3, 8, 8).to(dtype);
+    private static Tensor preActivations(DType dtype, boolean withNaN, int... shape) {
+        Tensor x = Tensor.randn(new Generator(7), shape).to(dtype);
         double[] v = x.toDoubleArray();
         for (int i = 0; i < v.length; i += 5) {
             v[i] = Math.rint(v[i]); // many ties, and many exact zeros
@@ -176,35 +191,77 @@ class BackwardFoldingTest {
         v[17] = 0.0;
         if (withNaN) {
             v[40] = Double.NaN;
-            v[100] = -Double.NaN;
-            v[101] = Double.NaN; // a window with two NaNs
+            v[100] = NEGATIVE_NAN;
+            v[101] = Double.NaN; // a window with NaNs of both signs
         }
-        return Tensor.of(v, x.shape()).to(dtype).requiresGrad(true);
+        Tensor t = Tensor.of(v, shape).to(dtype);
+        if (withNaN) {
+            assertTrue(bits(t)[100] < 0, "the negative NaN keeps its sign in " + dtype);
+        }
+        return t.requiresGrad(true);
+    }
+
+    private static Tensor preActivations(DType dtype, boolean withNaN) {
+        return preActivations(dtype, withNaN, 2, 3, 8, 8);
+    }
+
+    /** The reference: the same backward with the ReLU's output retained, which no node may fold. */
+    private static Tensor unfoldedGrad(DType dtype, boolean withNaN, int[] shape, Pool pool, Tensor g) {
+        Tensor plain = preActivations(dtype, withNaN, shape);
+        pool.apply(F.relu(plain).retainGrad()).backward(g);
+        return plain.grad();
     }
 
     @ParameterizedTest
     @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
     void poolFoldingReluGivesTheGradientOfBothBackwardsBitForBit(DType dtype) {
         for (boolean withNaN : new boolean[] {false, true}) {
-            for (int[] window : new int[][] {{3, 2, 1}, {2, 2, 0}, {3, 1, 1}}) {
-                String what = dtype + " window " + Arrays.toString(window) + (withNaN ? " with NaN" : "");
-                int side = (8 + 2 * window[2] - window[0]) / window[1] + 1;
-                Tensor g = Tensor.randn(new Generator(3), 2, 3, side, side).to(dtype);
-                Tensor x = preActivations(dtype, withNaN);
-                Tensor out = F.maxPool2d(F.relu(x), window[0], window[1], window[2]);
-                Node pool = out.gradFn();
-                Node relu = pool.next()[0];
-                Tensor[] folded = pool.backwardFolding(relu, g);
-                assertNotNull(folded, what);
-                Tensor twoPasses = relu.backward(pool.backward(g)[0])[0];
-                assertArrayEquals(bits(twoPasses), bits(folded[0]), what);
+            for (int[] shape : new int[][] {{2, 3, 8, 8}, {3, 7, 9}}) {
+                for (Pool pool : POOLS) {
+                    String what = dtype + " " + pool + " over " + Arrays.toString(shape) + (withNaN ? " with NaN" : "");
+                    Tensor x = preActivations(dtype, withNaN, shape);
+                    Tensor out = pool.apply(F.relu(x));
+                    Tensor g = Tensor.randn(new Generator(3), out.shape()).to(dtype);
+                    Node poolNode = out.gradFn();
+                    Node relu = poolNode.next()[0];
+                    Tensor[] folded = poolNode.backwardFolding(relu, g);
+                    assertNotNull(folded, what);
+                    Tensor twoPasses = relu.backward(poolNode.backward(g)[0])[0];
+                    assertArrayEquals(bits(twoPasses), bits(folded[0]), what);
 
-                out.backward(g); // the engine folds
-                Tensor plain = preActivations(dtype, withNaN);
-                F.maxPool2d(F.relu(plain).retainGrad(), window[0], window[1], window[2]).backward(g);
-                assertArrayEquals(bits(plain.grad()), bits(x.grad()), what);
+                    out.backward(g); // the engine folds (the stubs above test when)
+                    assertArrayEquals(bits(unfoldedGrad(dtype, withNaN, shape, pool, g)), bits(x.grad()), what);
+                }
             }
         }
+    }
+
+    @Test
+    void graphsAroundAFoldGiveTheUnfoldedGradients() {
+        Pool pool = POOLS.get(0);
+        int[] shape = {2, 3, 8, 8};
+        Tensor g = Tensor.randn(new Generator(3), 2, 3, 4, 4);
+        Tensor reference = unfoldedGrad(DType.FLOAT32, true, shape, pool, g);
+
+        Tensor root = preActivations(DType.FLOAT32, true, shape); // the pool as the root, backward twice
+        Tensor out = pool.apply(F.relu(root));
+        out.backward(g, true, false);
+        out.backward(g);
+        assertArrayEquals(bits(reference.add(reference)), bits(root.grad()));
+
+        Tensor shared = preActivations(DType.FLOAT32, true, shape); // one ReLU output, two pools: no fold
+        Tensor r = F.relu(shared);
+        Tensor both = pool.apply(r).add(pool.apply(r));
+        both.backward(g);
+        Tensor twice = preActivations(DType.FLOAT32, true, shape);
+        Tensor rr = F.relu(twice).retainGrad();
+        pool.apply(rr).add(pool.apply(rr)).backward(g);
+        assertArrayEquals(bits(twice.grad()), bits(shared.grad()));
+
+        Tensor viaGrad = preActivations(DType.FLOAT32, true, shape); // grad() through a non-leaf below the ReLU
+        Tensor h = viaGrad.mul(1f);
+        Tensor[] grads = Autograd.grad(pool.apply(F.relu(h)), new Tensor[] {h}, g, false);
+        assertArrayEquals(bits(reference), bits(grads[0]));
     }
 
     @Test
@@ -220,9 +277,8 @@ class BackwardFoldingTest {
         }
         assertNull(out.gradFn().backwardFolding(out.gradFn().next()[0], g));
         out.backward(g);
-        Tensor plain = preActivations(DType.FLOAT32, false);
-        F.maxPool2d(F.relu(plain).retainGrad(), 3, 2, 1).backward(g);
-        assertArrayEquals(bits(plain.grad()), bits(x.grad()));
+        assertArrayEquals(bits(unfoldedGrad(DType.FLOAT32, false, new int[] {2, 3, 8, 8}, POOLS.get(0), g)),
+                bits(x.grad()));
     }
 
     @Test
@@ -232,10 +288,14 @@ class BackwardFoldingTest {
         try (GradMode.Scope s = GradMode.noGrad()) {
             r.detach().fill(1);
         }
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        Node pool = out.gradFn();
+        IllegalStateException direct = assertThrows(IllegalStateException.class,
+                () -> pool.backwardFolding(pool.next()[0], Tensor.ones(out.shape())));
+        IllegalStateException viaEngine = assertThrows(IllegalStateException.class,
                 () -> out.backward(Tensor.ones(out.shape())));
-        assertTrue(e.getMessage().startsWith("relu:") && e.getMessage().contains("modified in place"),
-                e.getMessage());
+        assertTrue(viaEngine.getMessage().startsWith("relu:") && viaEngine.getMessage().contains("modified in place"),
+                viaEngine.getMessage());
+        assertEquals(viaEngine.getMessage(), direct.getMessage());
     }
 
     private static long[] bits(Tensor t) {
