@@ -136,8 +136,9 @@ public final class Autograd {
         Set<Node> needed = captured == null ? null : leadingTo(start, captured);
         Map<Node, Tensor> pending = new IdentityHashMap<>();
         pending.put(start, seed);
-        // The gradients for the inputs of nodes whose backward the node above them already applied.
-        Map<Node, Tensor[]> folded = new IdentityHashMap<>();
+        // The gradients for the inputs of nodes whose backward the node above them already applied (made
+        // on the first fold: most graphs have none).
+        Map<Node, Tensor[]> folded = null;
         ArrayDeque<Node> ready = new ArrayDeque<>();
         ready.push(start);
         try (GradMode.Scope ignored = GradMode.set(createGraph)) {
@@ -160,11 +161,14 @@ public final class Autograd {
                     accumulateInto(node.retained(), grad, createGraph);
                 }
                 boolean execute = grad != null && (needed == null || needed.contains(node));
-                Tensor[] inputGrads = folded.remove(node);
+                Tensor[] inputGrads = folded == null ? null : folded.remove(node);
                 if (inputGrads == null && execute) {
                     Node below = foldable(node, dependencies, pending, captured, needed, createGraph);
                     Tensor[] belowGrads = below == null ? null : node.backwardFolding(below, grad);
                     if (belowGrads != null) {
+                        if (folded == null) {
+                            folded = new IdentityHashMap<>();
+                        }
                         folded.put(below, belowGrads);
                         inputGrads = new Tensor[1]; // below is still released and counted down as usual
                     } else {

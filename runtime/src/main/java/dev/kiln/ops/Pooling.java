@@ -33,7 +33,9 @@ final class Pooling {
                  * Through a ReLU, in one scatter: each window's winner holds the window's maximum, so a window
                  * whose maximum ReLU's backward would stop sends nothing, and the positions no window sends to
                  * get nothing either way: bit for bit ReLU's rule after {@link #scatterMax}. No node is recorded
-                 * for it, since the engine folds only when the backward is not being recorded.
+                 * for it, since the engine folds only when the backward is not being recorded. Unlike the fused
+                 * op ({@link #forgetWinnersReluStops}) it cannot forget winners in the forward: whether the
+                 * engine folds is known only now, and the plain backward needs every position.
                  */
                 @Override
                 protected Tensor[] backwardFolding(Node below, Tensor g) {
