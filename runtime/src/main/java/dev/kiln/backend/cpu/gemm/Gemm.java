@@ -71,7 +71,7 @@ public final class Gemm {
       // when these lines run.
       DotSgemm.multiply(m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     } else if (vector) {
-      SgemmDriver.multiply(VectorSgemmKernel.INSTANCE, transA, transB, m, n, k, alpha,
+      SgemmDriver.multiply(VectorSgemmKernel.INSTANCE, true, transA, transB, m, n, k, alpha,
           a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     } else {
       PlainSgemm.multiply(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb,

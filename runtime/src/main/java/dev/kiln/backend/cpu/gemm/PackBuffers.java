@@ -5,8 +5,8 @@ package dev.kiln.backend.cpu.gemm;
  * steady state.
  *
  * <p>The packed B panel (and the plain path's B rows) belong to the thread that called the product;
- * workers only read them while that call lasts. The packed A block, the kernel's output tile and the
- * accumulator rows belong to whichever thread computes.
+ * workers only read them while that call lasts. The packed A block, its depth runs, the kernel's
+ * output tile and the accumulator rows belong to whichever thread computes.
  */
 final class PackBuffers {
 
@@ -15,6 +15,7 @@ final class PackBuffers {
   private float[] packedA = new float[0];
   private float[] packedB = new float[0];
   private float[] tile = new float[0];
+  private final DepthRuns depthRuns = new DepthRuns();
   private double[][] doubleRows = new double[0][];
   private double[] doubleAccumulator = new double[0];
   private float[][] rows = new float[0][];
@@ -49,6 +50,11 @@ final class PackBuffers {
       tile = new float[size];
     }
     return tile;
+  }
+
+  /** The depth runs of the block of A this thread computes with. */
+  DepthRuns depthRuns() {
+    return depthRuns;
   }
 
   /** At least {@code count} row arrays of at least {@code length} floats for a row-packed block of B. */

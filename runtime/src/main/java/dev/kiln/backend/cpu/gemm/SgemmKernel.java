@@ -36,10 +36,12 @@ interface SgemmKernel {
 
   /**
    * Computes the raw product tile {@code tile[r*width + j] = sum_p Ap[r, p] * Bp[p, j]} for the full
-   * mr x width tile; the driver applies alpha and beta when it writes the tile into C.
+   * mr x width tile, or with {@code accumulate} adds that sum to the tile's values (the driver runs a
+   * panel's depth in several stretches when it skips steps where A is zero, see {@link DepthRuns});
+   * the driver applies alpha and beta when it writes the tile into C.
    */
   void multiply(int kc, float[] ap, int aOff, int aRowStride, float[] bp, int bOff, int bStride,
-      int width, float[] tile);
+      int width, float[] tile, boolean accumulate);
 
   /**
    * Writes {@code C[r, j] = alpha * tile[r*width + j] + beta * C[r, j]} for r < rows, j < cols into

@@ -93,42 +93,47 @@ final class VectorSgemmKernel implements SgemmKernel {
 
   @Override
   public void multiply(int kc, float[] ap, int aOff, int aRowStride, float[] bp, int bOff,
-      int bStride, int width, float[] tile) {
+      int bStride, int width, float[] tile, boolean accumulate) {
     switch (width / V) {
       case 4:
-        tile4x4(kc, ap, aOff, aRowStride, bp, bOff, bStride, tile);
+        tile4x4(kc, ap, aOff, aRowStride, bp, bOff, bStride, tile, accumulate);
         break;
       case 3:
-        tile4x3(kc, ap, aOff, aRowStride, bp, bOff, bStride, tile);
+        tile4x3(kc, ap, aOff, aRowStride, bp, bOff, bStride, tile, accumulate);
         break;
       case 2:
-        tile4x2(kc, ap, aOff, aRowStride, bp, bOff, bStride, tile);
+        tile4x2(kc, ap, aOff, aRowStride, bp, bOff, bStride, tile, accumulate);
         break;
       default:
-        tile4x1(kc, ap, aOff, aRowStride, bp, bOff, bStride, tile);
+        tile4x1(kc, ap, aOff, aRowStride, bp, bOff, bStride, tile, accumulate);
         break;
     }
   }
 
+  /** Accumulator {@code index} of a tile: zero, or when accumulating, its value in the tile buffer. */
+  private static FloatVector start(float[] t, int index, boolean accumulate) {
+    return accumulate ? FloatVector.fromArray(S, t, index * V) : FloatVector.zero(S);
+  }
+
   /** The 4 x 4V tile. */
   private static void tile4x4(int kc, float[] ap, int aOff, int rs, float[] bp, int bOff,
-      int bs, float[] t) {
-    FloatVector c00 = FloatVector.zero(S);
-    FloatVector c01 = FloatVector.zero(S);
-    FloatVector c02 = FloatVector.zero(S);
-    FloatVector c03 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S);
-    FloatVector c11 = FloatVector.zero(S);
-    FloatVector c12 = FloatVector.zero(S);
-    FloatVector c13 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S);
-    FloatVector c21 = FloatVector.zero(S);
-    FloatVector c22 = FloatVector.zero(S);
-    FloatVector c23 = FloatVector.zero(S);
-    FloatVector c30 = FloatVector.zero(S);
-    FloatVector c31 = FloatVector.zero(S);
-    FloatVector c32 = FloatVector.zero(S);
-    FloatVector c33 = FloatVector.zero(S);
+      int bs, float[] t, boolean acc) {
+    FloatVector c00 = start(t, 0, acc);
+    FloatVector c01 = start(t, 1, acc);
+    FloatVector c02 = start(t, 2, acc);
+    FloatVector c03 = start(t, 3, acc);
+    FloatVector c10 = start(t, 4, acc);
+    FloatVector c11 = start(t, 5, acc);
+    FloatVector c12 = start(t, 6, acc);
+    FloatVector c13 = start(t, 7, acc);
+    FloatVector c20 = start(t, 8, acc);
+    FloatVector c21 = start(t, 9, acc);
+    FloatVector c22 = start(t, 10, acc);
+    FloatVector c23 = start(t, 11, acc);
+    FloatVector c30 = start(t, 12, acc);
+    FloatVector c31 = start(t, 13, acc);
+    FloatVector c32 = start(t, 14, acc);
+    FloatVector c33 = start(t, 15, acc);
     int b = bOff;
     int aEnd = aOff + kc;
     int rs2 = 2 * rs;
@@ -179,19 +184,19 @@ final class VectorSgemmKernel implements SgemmKernel {
 
   /** The 4 x 3V tile. */
   private static void tile4x3(int kc, float[] ap, int aOff, int rs, float[] bp, int bOff,
-      int bs, float[] t) {
-    FloatVector c00 = FloatVector.zero(S);
-    FloatVector c01 = FloatVector.zero(S);
-    FloatVector c02 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S);
-    FloatVector c11 = FloatVector.zero(S);
-    FloatVector c12 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S);
-    FloatVector c21 = FloatVector.zero(S);
-    FloatVector c22 = FloatVector.zero(S);
-    FloatVector c30 = FloatVector.zero(S);
-    FloatVector c31 = FloatVector.zero(S);
-    FloatVector c32 = FloatVector.zero(S);
+      int bs, float[] t, boolean acc) {
+    FloatVector c00 = start(t, 0, acc);
+    FloatVector c01 = start(t, 1, acc);
+    FloatVector c02 = start(t, 2, acc);
+    FloatVector c10 = start(t, 3, acc);
+    FloatVector c11 = start(t, 4, acc);
+    FloatVector c12 = start(t, 5, acc);
+    FloatVector c20 = start(t, 6, acc);
+    FloatVector c21 = start(t, 7, acc);
+    FloatVector c22 = start(t, 8, acc);
+    FloatVector c30 = start(t, 9, acc);
+    FloatVector c31 = start(t, 10, acc);
+    FloatVector c32 = start(t, 11, acc);
     int b = bOff;
     int aEnd = aOff + kc;
     int rs2 = 2 * rs;
@@ -233,15 +238,15 @@ final class VectorSgemmKernel implements SgemmKernel {
 
   /** The 4 x 2V tile. */
   private static void tile4x2(int kc, float[] ap, int aOff, int rs, float[] bp, int bOff,
-      int bs, float[] t) {
-    FloatVector c00 = FloatVector.zero(S);
-    FloatVector c01 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S);
-    FloatVector c11 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S);
-    FloatVector c21 = FloatVector.zero(S);
-    FloatVector c30 = FloatVector.zero(S);
-    FloatVector c31 = FloatVector.zero(S);
+      int bs, float[] t, boolean acc) {
+    FloatVector c00 = start(t, 0, acc);
+    FloatVector c01 = start(t, 1, acc);
+    FloatVector c10 = start(t, 2, acc);
+    FloatVector c11 = start(t, 3, acc);
+    FloatVector c20 = start(t, 4, acc);
+    FloatVector c21 = start(t, 5, acc);
+    FloatVector c30 = start(t, 6, acc);
+    FloatVector c31 = start(t, 7, acc);
     int b = bOff;
     int aEnd = aOff + kc;
     int rs2 = 2 * rs;
@@ -274,11 +279,11 @@ final class VectorSgemmKernel implements SgemmKernel {
 
   /** The 4 x 1V tile. */
   private static void tile4x1(int kc, float[] ap, int aOff, int rs, float[] bp, int bOff,
-      int bs, float[] t) {
-    FloatVector c00 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S);
-    FloatVector c30 = FloatVector.zero(S);
+      int bs, float[] t, boolean acc) {
+    FloatVector c00 = start(t, 0, acc);
+    FloatVector c10 = start(t, 1, acc);
+    FloatVector c20 = start(t, 2, acc);
+    FloatVector c30 = start(t, 3, acc);
     int b = bOff;
     int aEnd = aOff + kc;
     int rs2 = 2 * rs;
