@@ -15,7 +15,8 @@ final class PackBuffers {
   private float[] packedA = new float[0];
   private float[] packedB = new float[0];
   private float[] tile = new float[0];
-  private final DepthRuns depthRuns = new DepthRuns();
+  /** Made on first use: it links against jdk.incubator.vector, which the plain kernels run without. */
+  private DepthRuns depthRuns;
   private double[][] doubleRows = new double[0][];
   private double[] doubleAccumulator = new double[0];
   private float[][] rows = new float[0][];
@@ -54,6 +55,9 @@ final class PackBuffers {
 
   /** The depth runs of the block of A this thread computes with. */
   DepthRuns depthRuns() {
+    if (depthRuns == null) {
+      depthRuns = new DepthRuns();
+    }
     return depthRuns;
   }
 

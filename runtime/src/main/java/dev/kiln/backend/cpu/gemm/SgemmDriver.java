@@ -58,7 +58,8 @@ final class SgemmDriver {
 
   /**
    * The search costs a panel about one cycle per depth step and the kernel sixteen per step and strip,
-   * so on a dense operand it is 4% of a two-strip product (W3's first dense layer) and 2% from here.
+   * so on a dense operand it would be 3% of a two-strip product (W3's first dense layer), and from
+   * four strips it is under 2%.
    */
   static final int SKIP_ZEROS_MIN_STRIPS = 4;
 

@@ -3,13 +3,18 @@ package dev.kiln.backend.cpu.gemm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.kiln.backend.cpu.Parallel;
 import dev.kiln.backend.cpu.VectorApi;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -187,6 +192,45 @@ class GemmTest {
         0.0, d, 0, 2);
     assertEquals(0.0, d[0]);
     assertEquals(0.0, d[1]);
+  }
+
+  /** Nothing on the plain path may link against jdk.incubator.vector, which it runs without. */
+  @Test
+  void thePlainKernelsRunWithoutTheVectorModule() throws IOException, InterruptedException {
+    String java = ProcessHandle.current().info().command()
+        .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-cp",
+        System.getProperty("java.class.path"), PlainProducts.class.getName()))
+        .redirectErrorStream(true);
+    builder.environment().remove("JDK_JAVA_OPTIONS");
+    builder.environment().remove("JAVA_TOOL_OPTIONS");
+    Process child = builder.start();
+    assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM finished");
+    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, child.exitValue(), output);
+    assertTrue(output.contains("plain 8.0 8.0"), output);
+  }
+
+  /** Run in a JVM without jdk.incubator.vector: a float and a double product, both all ones. */
+  static final class PlainProducts {
+    public static void main(String[] args) {
+      int m = 64;
+      int n = 300;
+      int k = 8;
+      float[] a = new float[m * k];
+      float[] b = new float[k * n];
+      float[] c = new float[m * n];
+      java.util.Arrays.fill(a, 1f);
+      java.util.Arrays.fill(b, 1f);
+      Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+      double[] ad = new double[m * k];
+      double[] bd = new double[k * n];
+      double[] cd = new double[m * n];
+      java.util.Arrays.fill(ad, 1.0);
+      java.util.Arrays.fill(bd, 1.0);
+      Gemm.dgemm(false, false, m, n, k, 1.0, ad, 0, k, bd, 0, n, 0.0, cd, 0, n);
+      System.out.println(Gemm.kernelName() + " " + c[m * n - 1] + " " + cd[m * n - 1]);
+    }
   }
 
   @Test

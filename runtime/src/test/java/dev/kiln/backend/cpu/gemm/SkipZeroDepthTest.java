@@ -110,16 +110,25 @@ class SkipZeroDepthTest {
   // ------------------------------------------------------------------ the products
 
   /**
-   * The shapes: packed A (more strips than read in place), A read in place (four strips), ragged last
-   * micro-panels, depth crossing the kc blocks (784 as two blocks, 1100 as three), transposed A; and
-   * two the driver does not search (too shallow, too few strips); on 1 and 2 threads.
+   * Shapes the driver searches, whatever the vector width: packed A (five strips), A read in place
+   * (four strips), ragged last micro-panels, depth crossing the kc blocks (784 as two blocks, 1100 as
+   * three). On two threads each thread takes a share of the rows and all the strips.
    */
+  private static int[][] searchedShapes() {
+    int nr = VectorSgemmKernel.INSTANCE.nr();
+    return new int[][] {{64, 5 * nr - 20, 784}, {130, 4 * nr - 8, 784}, {45, 5 * nr - 4, 1100}};
+  }
+
+  /** The searched shapes, and two the driver does not search (too shallow, too few strips). */
   @ParameterizedTest(name = "threads={0}")
   @ValueSource(ints = {1, 2})
   void skippingGivesTheSameBitsAsRunningEveryStep(int threads) {
     Parallel.setThreads(threads);
     SplittableRandom random = new SplittableRandom(threads);
-    int[][] shapes = {{64, 300, 784}, {130, 200, 784}, {45, 260, 1100}, {256, 1024, 100}, {7, 129, 600}};
+    int nr = VectorSgemmKernel.INSTANCE.nr();
+    List<int[]> shapes = new ArrayList<>(List.of(searchedShapes()));
+    shapes.add(new int[] {256, 4 * nr, 100});
+    shapes.add(new int[] {7, 2 * nr + 1, 600});
     double[] densities = {0, 0.05, 0.4, 0.9, 1};
     for (int[] s : shapes) {
       for (double density : densities) {
@@ -134,12 +143,60 @@ class SkipZeroDepthTest {
     }
   }
 
+  /**
+   * Proof that the search runs where it is meant to: an infinity in B inside a stretch where every
+   * row of A is zero leaves C finite with skipping, and makes its column NaN without.
+   */
+  @ParameterizedTest(name = "threads={0}")
+  @ValueSource(ints = {1, 2})
+  void theSearchRunsOnEveryShapeItIsMeantFor(int threads) {
+    Parallel.setThreads(threads);
+    SplittableRandom random = new SplittableRandom(5);
+    for (int[] s : searchedShapes()) {
+      int m = s[0];
+      int n = s[1];
+      int k = s[2];
+      int blank = k / 2;
+      for (boolean transA : new boolean[] {false, true}) {
+        for (boolean transB : new boolean[] {false, true}) {
+          float[] a = new float[m * k];
+          for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+              boolean zero = Math.abs(p - blank) < 20;
+              a[transA ? p * m + i : i * k + p] = zero ? 0f : (float) random.nextDouble();
+            }
+          }
+          float[] b = new float[k * n];
+          for (int x = 0; x < b.length; x++) {
+            b[x] = (float) random.nextDouble();
+          }
+          b[transB ? 3 * k + blank : blank * n + 3] = Float.POSITIVE_INFINITY;
+          int lda = transA ? m : k;
+          int ldb = transB ? k : n;
+          float[] skipped = new float[m * n];
+          float[] everyStep = new float[m * n];
+          SgemmDriver.multiply(VectorSgemmKernel.INSTANCE, true, transA, transB, m, n, k, 1f, a, 0,
+              lda, b, 0, ldb, 0f, skipped, 0, n);
+          SgemmDriver.multiply(VectorSgemmKernel.INSTANCE, false, transA, transB, m, n, k, 1f, a, 0,
+              lda, b, 0, ldb, 0f, everyStep, 0, n);
+          for (int i = 0; i < m; i++) {
+            String where = m + "x" + n + "x" + k + " transA=" + transA + " transB=" + transB
+                + " row " + i;
+            assertTrue(Float.isFinite(skipped[i * n + 3]), where);
+            assertTrue(Float.isNaN(everyStep[i * n + 3]), where);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void aZeroPanelLeavesBetaTimesC() {
     int m = 8;
     int n = 256;
     int k = 300;
-    Parallel.setThreads(1); // on two, each thread would take two of the four strips and not search
+    // On two threads with 512-bit vectors, each would take two of the four strips and not search.
+    Parallel.setThreads(1);
     float[] a = new float[m * k];
     float[] b = new float[k * n];
     Arrays.fill(b, 1f);
