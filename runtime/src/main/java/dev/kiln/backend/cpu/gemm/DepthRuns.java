@@ -58,15 +58,15 @@ final class DepthRuns {
     if (panelStart.length < q1 + 1) {
       panelStart = Arrays.copyOf(panelStart, q1 + 1);
     }
-    int count = 2 * panelStart[q0];
+    used = 2 * panelStart[q0];
     for (int q = q0; q < q1; q++) {
       // At most one run per MIN_GAP + 1 steps, and one more.
-      int room = count + 2 * (kc / (MIN_GAP + 1) + 1);
+      int room = used + 2 * (kc / (MIN_GAP + 1) + 1);
       if (bounds.length < room) {
         bounds = Arrays.copyOf(bounds, Math.max(room, 2 * bounds.length));
       }
-      count = findPanel(a, aOff + q * panelStride, rowStride, mr, kc, count);
-      panelStart[q + 1] = count / 2;
+      findPanel(a, aOff + q * panelStride, rowStride, mr, kc);
+      panelStart[q + 1] = used / 2;
     }
   }
 
@@ -85,11 +85,10 @@ final class DepthRuns {
     return bounds[2 * (panelStart[q] + i) + 1];
   }
 
-  /** Appends the runs of the panel whose row 0 starts at {@code row} after bounds[0, count). */
-  private int findPanel(float[] a, int row, int rs, int mr, int kc, int count) {
+  /** Appends the runs of the panel whose row 0 starts at {@code row} to bounds. */
+  private void findPanel(float[] a, int row, int rs, int mr, int kc) {
     runStart = -1;
     lastLive = 0;
-    used = count;
     int p = 0;
     for (; p + V <= kc; p += V) {
       IntVector bits = FloatVector.fromArray(S, a, row + p).reinterpretAsInts();
@@ -130,7 +129,6 @@ final class DepthRuns {
     if (runStart >= 0) {
       close();
     }
-    return used;
   }
 
   /** Depth step p has a nonzero value: it extends the open run, or starts one after a long gap. */
