@@ -5,6 +5,7 @@ import dev.kiln.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,6 +27,17 @@ final class PoolKernels {
      */
     static final int EXACT_POSITIONS = 1 << 24;
 
+    /** Lane i takes lane 2i of the first vector and, in the upper half, of the second (after the blend). */
+    private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(F, i -> 2 * i % F.length());
+    private static final VectorShuffle<Float> ODD_LANES = VectorShuffle.fromOp(F, i -> (2 * i + 1) % F.length());
+    private static final VectorMask<Float> UPPER_HALF = F.indexInRange(-F.length() / 2, F.length() / 2);
+    /** NaN then zeros, then a vector of zeros: added to a row's left neighbours, it takes out the padding. */
+    private static final float[] LEFT_PADDING = new float[2 * F.length()];
+
+    static {
+        LEFT_PADDING[0] = Float.NaN;
+    }
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private PoolKernels() {}
@@ -37,8 +49,7 @@ final class PoolKernels {
      */
     static void maxForward(Tensor x, int planes, int h, int w, int outH, int outW, int[] k, int[] s, int[] p,
             int[] d, Tensor out, int[] argmax) {
-        MaxWindow win = new MaxWindow(h, w, outH, outW, k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1],
-                taps(outW, w, k[1], s[1], p[1], d[1], true), taps(outW, w, k[1], s[1], p[1], d[1], false));
+        MaxWindow win = MaxWindow.of(h, w, outH, outW, k, s, p, d);
         Object xa = ConvKernels.array(x);
         Object oa = ConvKernels.array(out);
         int outPlane = outH * outW;
@@ -63,9 +74,25 @@ final class PoolKernels {
         });
     }
 
+    /**
+     * Whether the vector loop pools the float plane at {@code x[in]}, into {@code out[0..]} and
+     * {@code argmax[0..]}, rather than leaving it to the general loop (for tests: both give the same).
+     */
+    static boolean poolsOnVectors(float[] x, int in, int h, int w, int[] k, int[] s, int[] p, int[] d, float[] out,
+            int[] argmax) {
+        MaxWindow win = MaxWindow.of(h, w, (h + 2 * p[0] - d[0] * (k[0] - 1) - 1) / s[0] + 1,
+                (w + 2 * p[1] - d[1] * (k[1] - 1) - 1) / s[1] + 1, k, s, p, d);
+        return isHalving(win) && maxPlaneHalving(x, in, out, 0, argmax, 0, win, SCRATCH.get().halving(win));
+    }
+
     /** The geometry of max pooling one plane; {@code lo[j]..hi[j]} are the output columns whose tap j is inside. */
     private record MaxWindow(int h, int w, int outH, int outW, int kh, int kw, int sh, int sw, int ph, int pw,
-            int dh, int dw, int[] lo, int[] hi) {}
+            int dh, int dw, int[] lo, int[] hi) {
+        static MaxWindow of(int h, int w, int outH, int outW, int[] k, int[] s, int[] p, int[] d) {
+            return new MaxWindow(h, w, outH, outW, k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1],
+                    taps(outW, w, k[1], s[1], p[1], d[1], true), taps(outW, w, k[1], s[1], p[1], d[1], false));
+        }
+    }
 
     /** Per kernel column j, the first ({@code first}) or one past the last output column whose tap lands inside. */
     private static int[] taps(int out, int n, int k, int stride, int pad, int dil, boolean first) {
@@ -129,154 +156,137 @@ final class PoolKernels {
 
     /**
      * A 3x3 window at stride 2 with padding 1 over an even-sized plane (the common down-sampling pool)
-     * of at least a vector's worth of output rows' columns.
+     * of at least a vector's worth of outputs.
      */
     private static boolean isHalving(MaxWindow g) {
         return g.kh() == 3 && g.kw() == 3 && g.sh() == 2 && g.sw() == 2 && g.ph() == 1 && g.pw() == 1
                 && g.dh() == 1 && g.dw() == 1 && g.h() == 2 * g.outH() && g.w() == 2 * g.outW()
-                && g.outH() * g.w() >= F.length() && g.h() * g.w() <= EXACT_POSITIONS;
+                && g.outH() * g.outW() >= F.length() && g.h() * g.w() <= EXACT_POSITIONS;
     }
 
     /**
      * One float plane of a {@linkplain #isHalving halving} pool, separably and on whole vectors: first
-     * each output row's three input rows are reduced per column ({@code colMax}, with the winning plane
-     * position in {@code colPos}), then each such column against its two neighbours over the flat
-     * buffer, and every other column is kept. A later candidate wins only when it is larger, or equal at
-     * an earlier plane position, so the winner is the first maximum in row-major order, as in PyTorch
-     * (+0 and -0 are equal). The padding row above output row 0 is replaced by row 0 itself and the
-     * padding column left of output column 0 is left out, which changes no maximum. Returns false, its
-     * output unfinished, when the plane holds a NaN, whose comparisons are all false: the caller redoes
-     * that plane with {@link #maxPlane}, which ranks NaN above everything.
+     * each input row is reduced across each window's three columns ({@link #rowMaxima}), then each output
+     * row across its three reduced rows ({@link #columnMaxima}). Within a row the first column wins ties
+     * and across rows the first row does, so the winner is the first maximum in row-major order, as in
+     * PyTorch (+0 and -0 are equal), and no position needs comparing. Returns false, its output
+     * unfinished, when the plane holds a NaN, whose comparisons are all false, or when its vectors would
+     * read outside the array (a plane at the array's start, or at its end where the last row's vectors
+     * overrun it): the caller redoes that plane with {@link #maxPlane}, which ranks NaN above everything.
      */
     private static boolean maxPlaneHalving(float[] x, int in, float[] out, int outOff, int[] argmax, int o,
             MaxWindow g, HalvingBuffers buf) {
-        if (!columnMaxima(x, in, g, buf.colMax, buf.colPos)) {
+        int lastChunk = (g.outW() - 1) / F.length() * F.length();
+        if (in == 0 || in + (g.h() - 1) * g.w() + 2 * lastChunk + 2 * F.length() > x.length
+                || !rowMaxima(x, in, g, buf)) {
             return false;
         }
-        neighbourMaxima(g.outH() * g.w(), buf);
-        int w = g.w();
-        float[] colMax = buf.colMax;
-        float[] colPos = buf.colPos;
-        for (int oy = 0; oy < g.outH(); oy++) {
-            int f = oy * w;
-            int ob = outOff + oy * g.outW();
-            int ab = o + oy * g.outW();
-            float left = colMax[1 + f];
-            float right = colMax[2 + f];
-            boolean rightWins = right > left || right == left && colPos[2 + f] < colPos[1 + f];
-            out[ob] = rightWins ? right : left;
-            argmax[ab] = (int) (rightWins ? colPos[2 + f] : colPos[1 + f]);
-            for (int ox = 1; ox < g.outW(); ox++) {
-                out[ob + ox] = buf.rowMax[f + 2 * ox];
-                argmax[ab + ox] = (int) buf.rowPos[f + 2 * ox];
-            }
+        columnMaxima(g, buf, out, outOff);
+        for (int k = 0, n = g.outH() * g.outW(); k < n; k++) {
+            argmax[o + k] = (int) buf.winners[k];
         }
         return true;
     }
 
     /**
-     * {@code colMax[1 + oy * w + c]}: the largest of input rows 2oy-1, 2oy and 2oy+1 in column c (the
-     * first of them on ties; row -1 is padding and replaced by row 0), and its plane position in
-     * {@code colPos}. False, and the buffers unfinished, at the first NaN (or at one in the next row or
-     * plane, which a vector may read past the row's end: the caller then redoes the plane, correctly).
+     * Each input row's maxima over the windows' columns {@code 2ox-1, 2ox, 2ox+1} (the first on ties; the
+     * padding column left of column 0 never wins) and their plane positions: even rows into
+     * {@code evenMax}, odd rows into {@code oddMax} after its padding row, so that output row oy finds its
+     * three rows at the same index oy * outW in each. Each lane holds one output column: two vectors of
+     * the row are split into even and odd columns by lane shuffles. Lanes past the row's end land where
+     * the next row of the same buffer goes, written again later, or in the buffers' slack.
+     * False, the buffers unfinished, at the first NaN (or one just past the row: the caller redoes the
+     * plane, correctly).
      */
-    private static boolean columnMaxima(float[] x, int in, MaxWindow g, float[] colMax, float[] colPos) {
-        int w = g.w();
+    private static boolean rowMaxima(float[] x, int in, MaxWindow g, HalvingBuffers buf) {
         int lanes = F.length();
-        FloatVector iota = FloatVector.zero(F).addIndex(1);
-        for (int oy = 0; oy < g.outH(); oy++) {
-            int mid = 2 * oy * w;
-            int up = oy == 0 ? mid : mid - w;
-            int down = mid + w;
-            int row = 1 + oy * w; // colMax[0] stands left of the first column and is never kept
-            // A vector may run past the row's end: its extra lanes land where the next row's columns go,
-            // written again when that row is reduced, or in the buffer's slack after the last row.
-            for (int c = 0; c < w; c += lanes) {
-                if (in + down + c + lanes > x.length) { // the array's last row: one by one, not past its end
-                    if (!columnMaxima(x, in, up, mid, down, c, w, row, colMax, colPos)) {
-                        return false;
-                    }
-                    break;
-                }
-                FloatVector u = FloatVector.fromArray(F, x, in + up + c);
-                FloatVector m = FloatVector.fromArray(F, x, in + mid + c);
-                FloatVector d = FloatVector.fromArray(F, x, in + down + c);
-                if (u.compare(VectorOperators.NE, u).or(m.compare(VectorOperators.NE, m))
-                        .or(d.compare(VectorOperators.NE, d)).anyTrue()) { // only NaN differs from itself
+        int outW = g.outW();
+        FloatVector evenIota = FloatVector.zero(F).addIndex(2);
+        for (int iy = 0; iy < g.h(); iy++) {
+            boolean even = (iy & 1) == 0;
+            float[] maxima = even ? buf.evenMax : buf.oddMax;
+            float[] positions = even ? buf.evenPos : buf.oddPos;
+            int dst = (even ? iy >> 1 : (iy >> 1) + 1) * outW;
+            int rowStart = iy * g.w();
+            for (int ox = 0; ox < outW; ox += lanes) {
+                int at = rowStart + 2 * ox;
+                int c = in + at;
+                FloatVector a = FloatVector.fromArray(F, x, c);
+                FloatVector b = FloatVector.fromArray(F, x, c + lanes);
+                FloatVector center = a.rearrange(EVEN_LANES).blend(b.rearrange(EVEN_LANES), UPPER_HALF);
+                FloatVector right = a.rearrange(ODD_LANES).blend(b.rearrange(ODD_LANES), UPPER_HALF);
+                if (center.compare(VectorOperators.NE, center).or(right.compare(VectorOperators.NE, right))
+                        .anyTrue()) { // only NaN differs from itself
                     return false;
                 }
-                VectorMask<Float> midWins = m.compare(VectorOperators.GT, u);
-                FloatVector best = u.blend(m, midWins);
-                FloatVector at = iota.add(up + c).blend(iota.add(mid + c), midWins);
-                VectorMask<Float> downWins = d.compare(VectorOperators.GT, best);
-                best.blend(d, downWins).intoArray(colMax, row + c);
-                at.blend(iota.add(down + c), downWins).intoArray(colPos, row + c);
+                FloatVector left = FloatVector.fromArray(F, x, c - 1).rearrange(EVEN_LANES)
+                        .blend(FloatVector.fromArray(F, x, c - 1 + lanes).rearrange(EVEN_LANES), UPPER_HALF);
+                // NaN in lane 0 of a row's first vector: the padding column compares false with everything.
+                FloatVector padding = FloatVector.fromArray(F, LEFT_PADDING, ox == 0 ? 0 : lanes);
+                VectorMask<Float> leftWins = left.add(padding).compare(VectorOperators.GE, center);
+                FloatVector centerAt = evenIota.add(at);
+                FloatVector best = center.blend(left, leftWins);
+                FloatVector bestAt = centerAt.blend(centerAt.sub(1f), leftWins);
+                VectorMask<Float> rightWins = right.compare(VectorOperators.GT, best);
+                best.blend(right, rightWins).intoArray(maxima, dst + ox);
+                bestAt.blend(centerAt.add(1f), rightWins).intoArray(positions, dst + ox);
             }
-        }
-        return true;
-    }
-
-    /** Columns {@code from..w-1} of one output row of {@link #columnMaxima}, one by one. */
-    private static boolean columnMaxima(float[] x, int in, int up, int mid, int down, int from, int w, int row,
-            float[] colMax, float[] colPos) {
-        for (int c = from; c < w; c++) {
-            float u = x[in + up + c];
-            float m = x[in + mid + c];
-            float d = x[in + down + c];
-            if (u != u || m != m || d != d) {
-                return false;
-            }
-            float best = m > u ? m : u;
-            int at = m > u ? mid + c : up + c;
-            colMax[row + c] = d > best ? d : best;
-            colPos[row + c] = d > best ? down + c : at;
         }
         return true;
     }
 
     /**
-     * {@code rowMax[f]}: the largest of {@code colMax[f..f+2]} (columns c-1, c and c+1 of the flat
-     * buffer), the earliest plane position on ties, and its position in {@code rowPos}.
+     * Each output's maximum over its three reduced rows (the first on ties), straight into {@code out}, and
+     * its position into {@code buf.winners}: flat over the plane, the last vector overlapping the one
+     * before. Above output row 0 the odd rows' padding row holds NaN, which never wins.
      */
-    private static void neighbourMaxima(int n, HalvingBuffers buf) {
-        for (int f = 0; ; f += F.length()) {
-            f = Math.min(f, n - F.length());
-            FloatVector best = FloatVector.fromArray(F, buf.colMax, f);
-            FloatVector at = FloatVector.fromArray(F, buf.colPos, f);
-            for (int k = 1; k <= 2; k++) {
-                FloatVector v = FloatVector.fromArray(F, buf.colMax, f + k);
-                FloatVector vAt = FloatVector.fromArray(F, buf.colPos, f + k);
-                VectorMask<Float> wins = v.compare(VectorOperators.GT, best)
-                        .or(v.compare(VectorOperators.EQ, best).and(vAt.compare(VectorOperators.LT, at)));
-                best = best.blend(v, wins);
-                at = at.blend(vAt, wins);
-            }
-            best.intoArray(buf.rowMax, f);
-            at.intoArray(buf.rowPos, f);
-            if (f == n - F.length()) {
+    private static void columnMaxima(MaxWindow g, HalvingBuffers buf, float[] out, int outOff) {
+        int n = g.outH() * g.outW();
+        int outW = g.outW();
+        for (int k = 0; ; k += F.length()) {
+            k = Math.min(k, n - F.length());
+            FloatVector up = FloatVector.fromArray(F, buf.oddMax, k);
+            FloatVector mid = FloatVector.fromArray(F, buf.evenMax, k);
+            FloatVector down = FloatVector.fromArray(F, buf.oddMax, k + outW);
+            VectorMask<Float> upWins = up.compare(VectorOperators.GE, mid);
+            FloatVector best = mid.blend(up, upWins);
+            FloatVector bestAt = FloatVector.fromArray(F, buf.evenPos, k)
+                    .blend(FloatVector.fromArray(F, buf.oddPos, k), upWins);
+            VectorMask<Float> downWins = down.compare(VectorOperators.GT, best);
+            best.blend(down, downWins).intoArray(out, outOff + k);
+            bestAt.blend(FloatVector.fromArray(F, buf.oddPos, k + outW), downWins).intoArray(buf.winners, k);
+            if (k == n - F.length()) {
                 break;
             }
         }
     }
 
-    /** The working rows of {@link #maxPlaneHalving}: the column maxima and their neighbourhoods' maxima. */
+    /** The working rows of {@link #maxPlaneHalving}: the rows' maxima, even and odd, and the winners. */
     private static final class HalvingBuffers {
-        final float[] colMax;
-        final float[] colPos;
-        final float[] rowMax;
-        final float[] rowPos;
+        final float[] evenMax;
+        final float[] evenPos;
+        final float[] oddMax;
+        final float[] oddPos;
+        final float[] winners;
 
-        /** Buffers for planes of up to {@code n} kept columns ({@code outH * w}). */
+        /** Buffers for planes of up to {@code n} outputs ({@code outH * outW}) of {@code outW <= n} columns. */
         HalvingBuffers(int n) {
-            // One column before the first and one after the last, for the neighbours, then a vector's slack.
-            colMax = new float[n + 2 + F.length()];
-            colPos = new float[n + 2 + F.length()];
-            rowMax = new float[n];
-            rowPos = new float[n];
+            // A vector's slack after the last row, and on the odd side a padding row (at most n wide) before.
+            evenMax = new float[n + F.length()];
+            evenPos = new float[n + F.length()];
+            oddMax = new float[2 * n + F.length()];
+            oddPos = new float[2 * n + F.length()];
+            winners = new float[n];
         }
 
         boolean fits(int n) {
-            return rowMax.length >= n;
+            return winners.length >= n;
+        }
+
+        /** Fills the odd rows' padding row, which a wider plane before may have written over. */
+        HalvingBuffers padFor(MaxWindow g) {
+            java.util.Arrays.fill(oddMax, 0, g.outW(), Float.NaN);
+            return this;
         }
     }
 
@@ -315,15 +325,15 @@ final class PoolKernels {
         }
 
         HalvingBuffers halving(MaxWindow g) {
-            int n = g.outH() * g.w();
+            int n = g.outH() * g.outW();
             if (halving.fits(n)) {
-                return halving;
+                return halving.padFor(g);
             }
             HalvingBuffers fresh = new HalvingBuffers(n);
             if (n <= KEPT) {
                 halving = fresh;
             }
-            return fresh;
+            return fresh.padFor(g);
         }
     }
 

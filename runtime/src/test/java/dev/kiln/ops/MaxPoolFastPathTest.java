@@ -73,6 +73,32 @@ class MaxPoolFastPathTest {
     }
 
     @Test
+    void rowsOfSeveralVectorsAgreeWithTheGeneralLoop() {
+        Generator g = new Generator(11);
+        // 20, 32 and 40 output columns: a row's second vector ends inside the row, at its end, or past it.
+        for (int[] hw : new int[][] {{6, 40}, {4, 64}, {8, 80}}) {
+            assertSameAsGeneralLoop(tiedValues(g, 3 * hw[0] * hw[1]), 3, hw[0], hw[1]);
+        }
+    }
+
+    @Test
+    void theVectorLoopTakesEveryPlaneButAnArraysFirstAndLast() {
+        // So the comparisons above test it: the first plane has nothing before it to read as its first
+        // column's left neighbour, and the last row's vectors of a 28-wide plane read 4 columns past it.
+        for (int[] hw : new int[][] {{28, 28}, {14, 14}, {4, 64}}) {
+            int plane = hw[0] * hw[1];
+            float[] x = tiedValues(new Generator(12), 3 * plane);
+            boolean[] vectorized = new boolean[3];
+            for (int pl = 0; pl < 3; pl++) {
+                float[] out = new float[plane / 4];
+                vectorized[pl] = PoolKernels.poolsOnVectors(x, pl * plane, hw[0], hw[1], K, S, P, D, out,
+                        new int[out.length]);
+            }
+            assertArrayEquals(new boolean[] {false, true, hw[1] % 32 == 0}, vectorized, Arrays.toString(hw));
+        }
+    }
+
+    @Test
     void signedZerosAreEqualAndTheFirstWins() {
         float[] v = new float[16 * 16];
         for (int i = 0; i < v.length; i++) {
