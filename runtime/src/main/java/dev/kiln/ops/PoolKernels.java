@@ -27,9 +27,14 @@ final class PoolKernels {
      */
     static final int EXACT_POSITIONS = 1 << 24;
 
-    /** Lane i takes lane 2i of the first vector and, in the upper half, of the second (after the blend). */
+    /**
+     * The even columns of two consecutive vectors a, b: {@code a.rearrange(EVEN_LANES)} holds a's in its
+     * lower half, {@code b.rearrange(EVEN_LANES)} b's in its upper half (lane i takes lane 2i - L), and a
+     * blend on {@link #UPPER_HALF} joins them. {@code ODD_LANES} does the same for the odd columns.
+     */
     private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(F, i -> 2 * i % F.length());
     private static final VectorShuffle<Float> ODD_LANES = VectorShuffle.fromOp(F, i -> (2 * i + 1) % F.length());
+    /** Lanes L/2 to L-1: the lanes whose index, shifted down by L/2, is in [0, L/2). */
     private static final VectorMask<Float> UPPER_HALF = F.indexInRange(-F.length() / 2, F.length() / 2);
     /** NaN then zeros, then a vector of zeros: added to a row's left neighbours, it takes out the padding. */
     private static final float[] LEFT_PADDING = new float[2 * F.length()];
@@ -195,8 +200,8 @@ final class PoolKernels {
      * three rows at the same index oy * outW in each. Each lane holds one output column: two vectors of
      * the row are split into even and odd columns by lane shuffles. Lanes past the row's end land where
      * the next row of the same buffer goes, written again later, or in the buffers' slack.
-     * False, the buffers unfinished, at the first NaN (or one just past the row: the caller redoes the
-     * plane, correctly).
+     * False, the buffers unfinished, at the first NaN (or one the vectors read past the row, up to 2L - 1
+     * columns on, in later rows or the next plane: the caller then redoes the plane, correctly).
      */
     private static boolean rowMaxima(float[] x, int in, MaxWindow g, HalvingBuffers buf) {
         int lanes = F.length();
@@ -283,7 +288,7 @@ final class PoolKernels {
             return winners.length >= n;
         }
 
-        /** Fills the odd rows' padding row, which a wider plane before may have written over. */
+        /** Fills the odd rows' padding row, which a narrower plane before (fewer output columns) wrote over. */
         HalvingBuffers padFor(MaxWindow g) {
             java.util.Arrays.fill(oddMax, 0, g.outW(), Float.NaN);
             return this;

@@ -2,6 +2,8 @@ package dev.kiln.ops;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.autograd.Autograd;
 import dev.kiln.tensor.DType;
@@ -43,6 +45,43 @@ class MaxPoolFastPathTest {
         assertArrayEquals(gx64.toDoubleArray(), gx32.toDoubleArray(), "winning positions");
     }
 
+    /**
+     * Pools the h x w plane at {@code x[in]} on the vector loop, which must take it, and checks every
+     * maximum (bit for bit) and position against PyTorch's rule written directly.
+     */
+    private static void assertVectorLoopPools(float[] x, int in, int h, int w) {
+        int outH = h / 2;
+        int outW = w / 2;
+        float[] out = new float[outH * outW];
+        int[] argmax = new int[out.length];
+        assertTrue(PoolKernels.poolsOnVectors(x, in, h, w, K, S, P, D, out, argmax), "taken by the vector loop");
+        for (int oy = 0; oy < outH; oy++) {
+            for (int ox = 0; ox < outW; ox++) {
+                int best = -1;
+                for (int iy = Math.max(0, 2 * oy - 1); iy <= 2 * oy + 1; iy++) {
+                    for (int ix = Math.max(0, 2 * ox - 1); ix <= 2 * ox + 1; ix++) {
+                        float v = x[in + iy * w + ix];
+                        if (best < 0 || v > x[in + best] || v != v && x[in + best] == x[in + best]) {
+                            best = iy * w + ix;
+                        }
+                    }
+                }
+                int o = oy * outW + ox;
+                assertEquals(best, argmax[o], "position of output " + o);
+                assertEquals(Float.floatToRawIntBits(x[in + best]), Float.floatToRawIntBits(out[o]), "output " + o);
+            }
+        }
+    }
+
+    /** Three copies of a plane: the middle one, with planes on both sides, is one the vector loop takes. */
+    private static float[] threeCopies(float[] plane) {
+        float[] x = new float[3 * plane.length];
+        for (int i = 0; i < 3; i++) {
+            System.arraycopy(plane, 0, x, i * plane.length, plane.length);
+        }
+        return x;
+    }
+
     @Test
     void tiesGoToTheFirstPositionInRowMajorOrder() {
         Generator g = new Generator(7);
@@ -53,19 +92,22 @@ class MaxPoolFastPathTest {
 
     @Test
     void aSmallPlaneAfterALargeOneReadsNothingTheReusedRowBuffersStillHold() {
-        // One plane each, small enough to run on this thread, whose row buffers the second call reuses:
-        // large values first, then small ones that any stale maximum would beat.
+        // On this thread's buffers: large values first, then smaller planes that any stale maximum would beat,
+        // narrower ones too (they write the odd rows' padding row over).
         float[] large = new float[64 * 64];
-        java.util.Arrays.fill(large, 1000f);
-        assertSameAsGeneralLoop(large, 1, 64, 64);
-        assertSameAsGeneralLoop(tiedValues(new Generator(8), 8 * 6), 1, 8, 6);
-        assertSameAsGeneralLoop(tiedValues(new Generator(8), 16 * 16), 1, 16, 16);
+        Arrays.fill(large, 1000f);
+        assertVectorLoopPools(threeCopies(large), large.length, 64, 64);
+        for (int[] hw : new int[][] {{16, 16}, {8, 40}, {14, 14}, {28, 28}}) {
+            float[] plane = tiedValues(new Generator(8), hw[0] * hw[1]);
+            assertVectorLoopPools(threeCopies(plane), plane.length, hw[0], hw[1]);
+        }
     }
 
     @Test
     void everyVectorWidthAndOverlappingLastVectorAgreeWithTheGeneralLoop() {
         Generator g = new Generator(9);
-        // 8 and 16 columns fill whole vectors; 10, 14, 20 and 28 end on a vector overlapping the one before.
+        // Planes of 16 to 196 outputs: with 4, 8 or 16 lanes, the last vector over a plane's outputs either
+        // ends on a whole vector or overlaps the one before.
         for (int[] hw : new int[][] {{8, 8}, {16, 16}, {14, 14}, {10, 20}, {20, 10}, {28, 28}, {6, 28}}) {
             int n = 3 * hw[0] * hw[1];
             assertSameAsGeneralLoop(tiedValues(g, n), 3, hw[0], hw[1]);
@@ -75,16 +117,17 @@ class MaxPoolFastPathTest {
     @Test
     void rowsOfSeveralVectorsAgreeWithTheGeneralLoop() {
         Generator g = new Generator(11);
-        // 20, 32 and 40 output columns: a row's second vector ends inside the row, at its end, or past it.
+        // 20, 32 and 40 output columns: more than one vector per row with 4, 8 or 16 lanes, the last one
+        // ending at the row's end or past it.
         for (int[] hw : new int[][] {{6, 40}, {4, 64}, {8, 80}}) {
             assertSameAsGeneralLoop(tiedValues(g, 3 * hw[0] * hw[1]), 3, hw[0], hw[1]);
         }
     }
 
     @Test
-    void theVectorLoopTakesEveryPlaneButAnArraysFirstAndLast() {
+    void theVectorLoopTakesEveryPlaneButTheFirstAndALastItsRowsOverrun() {
         // So the comparisons above test it: the first plane has nothing before it to read as its first
-        // column's left neighbour, and the last row's vectors of a 28-wide plane read 4 columns past it.
+        // column's left neighbour, and the last row's vectors of a 28-wide plane read past the array.
         for (int[] hw : new int[][] {{28, 28}, {14, 14}, {4, 64}}) {
             int plane = hw[0] * hw[1];
             float[] x = tiedValues(new Generator(12), 3 * plane);
@@ -104,31 +147,40 @@ class MaxPoolFastPathTest {
         for (int i = 0; i < v.length; i++) {
             v[i] = i % 3 == 0 ? -0f : 0f;
         }
-        assertSameAsGeneralLoop(v, 1, 16, 16);
+        assertSameAsGeneralLoop(threeCopies(v), 3, 16, 16);
+        assertVectorLoopPools(threeCopies(v), v.length, 16, 16);
     }
 
     @Test
     void aPlaneGivesTheSameResultWhateverStorageFollowsIt() {
-        // A vector may read past a narrow plane; a NaN there sends the plane to the general float loop,
-        // which must return the same values, signed zeros included.
-        float[] plane = new float[16 * 2];
+        // The vectors of a narrow plane's last rows read past it; a NaN there sends the plane to the general
+        // float loop, which must return the same values, signed zeros included.
+        float[] plane = new float[16 * 4];
         Arrays.fill(plane, -0f);
-        float[] storage = new float[3 * plane.length];
-        System.arraycopy(plane, 0, storage, 0, plane.length);
-        Arrays.fill(storage, plane.length, storage.length, Float.NaN);
-        Tensor alone = Tensor.of(plane, 1, 16, 2);
-        Tensor beforeNaNs = Tensor.of(storage, 3, 16, 2).slice(0, 0, 1, 1);
+        float[] storage = new float[4 * plane.length];
+        System.arraycopy(plane, 0, storage, plane.length, plane.length);
+        assertVectorLoopPools(storage, plane.length, 16, 4);
+        Arrays.fill(storage, 2 * plane.length, storage.length, Float.NaN);
+        assertFalse(PoolKernels.poolsOnVectors(storage, plane.length, 16, 4, K, S, P, D, new float[16], new int[16]),
+                "a NaN past the plane");
+        Tensor alone = Tensor.of(plane, 1, 16, 4);
+        Tensor beforeNaNs = Tensor.of(storage, 4, 16, 4).slice(0, 1, 2, 1);
         double[] expected = Ops.maxPool2d(alone, K, S, P, D, false).toDoubleArray();
         assertArrayEquals(expected, Ops.maxPool2d(beforeNaNs, K, S, P, D, false).toDoubleArray());
         assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(expected[0]), "the -0 itself");
-        assertSameAsGeneralLoop(plane, 1, 16, 2);
+        assertSameAsGeneralLoop(plane, 1, 16, 4);
     }
 
     @Test
     void aNaNInAVectorizedPlaneWinsItsWindows() {
-        float[] v = tiedValues(new Generator(10), 2 * 14 * 14);
-        v[14 * 14 + 33] = Float.NaN;
-        assertSameAsGeneralLoop(v, 2, 1, 14, 14);
+        // In the middle plane, which the vector loop would take: it declines, and the general loop ranks the
+        // NaN first.
+        int plane = 14 * 14;
+        float[] v = tiedValues(new Generator(10), 3 * plane);
+        assertVectorLoopPools(v, plane, 14, 14);
+        v[plane + 33] = Float.NaN;
+        assertFalse(PoolKernels.poolsOnVectors(v, plane, 14, 14, K, S, P, D, new float[49], new int[49]));
+        assertSameAsGeneralLoop(v, 3, 1, 14, 14);
     }
 
     @Test
