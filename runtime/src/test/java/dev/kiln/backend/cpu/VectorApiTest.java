@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.tensor.Tensor;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Without {@code --add-modules jdk.incubator.vector}, the first tensor says what to add. */
@@ -28,16 +24,8 @@ class VectorApiTest {
 
     @Test
     void withoutTheModuleTheFirstTensorNamesTheMissingFlag() throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command()
-                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                MakeATensor.class.getName())).redirectErrorStream(true);
-        // A machine that adds the module to every JVM through the environment must not add it to this one.
-        builder.environment().remove("JDK_JAVA_OPTIONS");
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
-        Process child = builder.start();
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM finished");
-        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        JvmWithoutVectorModule.Result child = JvmWithoutVectorModule.run(MakeATensor.class);
+        String output = child.output();
         assertNotEquals(0, child.exitValue(), output);
         assertTrue(output.contains("IllegalStateException: Kiln's CPU kernels run on the Vector API"), output);
         assertTrue(output.contains("start java with --add-modules jdk.incubator.vector"), output);

@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.kiln.backend.cpu.Parallel;
+import dev.kiln.backend.cpu.JvmWithoutVectorModule;
 import dev.kiln.backend.cpu.VectorApi;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -197,16 +195,8 @@ class GemmTest {
   /** Nothing on the plain path may link against jdk.incubator.vector, which it runs without. */
   @Test
   void thePlainKernelsRunWithoutTheVectorModule() throws IOException, InterruptedException {
-    String java = ProcessHandle.current().info().command()
-        .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-cp",
-        System.getProperty("java.class.path"), PlainProducts.class.getName()))
-        .redirectErrorStream(true);
-    builder.environment().remove("JDK_JAVA_OPTIONS");
-    builder.environment().remove("JAVA_TOOL_OPTIONS");
-    Process child = builder.start();
-    assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM finished");
-    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    JvmWithoutVectorModule.Result child = JvmWithoutVectorModule.run(PlainProducts.class);
+    String output = child.output();
     assertEquals(0, child.exitValue(), output);
     assertTrue(output.contains("plain 8.0 8.0"), output);
   }
